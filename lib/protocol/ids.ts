@@ -1,0 +1,42 @@
+/**
+ * Identifier helpers: UUIDv7 for threads, turns and items (time-ordered, as upstream uses),
+ * UUIDv4 for installation ids, and short hex ids for exec chunks.
+ *
+ * @module
+ */
+
+const HEX: string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"));
+
+function format(bytes: Uint8Array): string {
+  const h = Array.from(bytes, (b) => HEX[b]).join("");
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+
+/** A UUIDv7 (RFC 9562): 48-bit unix milliseconds, version 7, variant 10, random rest. */
+export function uuidv7(nowMs: number = Date.now()): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  let ms = Math.floor(nowMs);
+  for (let i = 5; i >= 0; i--) {
+    bytes[i] = ms % 256;
+    ms = Math.floor(ms / 256);
+  }
+  bytes[6] = (bytes[6] & 0x0f) | 0x70;
+  bytes[8] = (bytes[8] & 0x3f) | 0x80;
+  return format(bytes);
+}
+
+/** A random UUIDv4. */
+export function uuidv4(): string {
+  return crypto.randomUUID();
+}
+
+/** `n` random lowercase hex characters (upstream's exec `Chunk ID` uses 6). */
+export function randomHex(n: number): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(Math.ceil(n / 2)));
+  return Array.from(bytes, (b) => HEX[b]).join("").slice(0, n);
+}
+
+/** True when `s` looks like a UUID of any version. */
+export function isUuid(s: string): boolean {
+  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(s);
+}
