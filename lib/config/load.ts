@@ -8,7 +8,7 @@
 
 import { isAbsolute, join, resolve } from "node:path";
 import { parse, TomlError } from "smol-toml";
-import { z } from "zod";
+import type { z } from "zod";
 import type { SandboxMode } from "../sandbox/policy.ts";
 import type { ApprovalPolicy } from "../../tools/define.ts";
 import { loadDotenv } from "./dotenv.ts";
