@@ -5,6 +5,8 @@
  * @module
  */
 
+import { createHash } from "node:crypto";
+
 const HEX: string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"));
 
 function format(bytes: Uint8Array): string {
@@ -39,4 +41,17 @@ export function randomHex(n: number): string {
 /** True when `s` looks like a UUID of any version. */
 export function isUuid(s: string): boolean {
   return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(s);
+}
+
+/** A name-based UUIDv5 (SHA-1) of `name` in `namespace` (a UUID string). */
+export function uuidv5(name: string, namespace: string): string {
+  const ns = new Uint8Array(namespace.replace(/-/g, "").match(/../g)!.map((h) => parseInt(h, 16)));
+  const data = new TextEncoder().encode(name);
+  const buf = new Uint8Array(ns.length + data.length);
+  buf.set(ns);
+  buf.set(data, ns.length);
+  const bytes = new Uint8Array(createHash("sha1").update(buf).digest()).subarray(0, 16);
+  bytes[6] = (bytes[6] & 0x0f) | 0x50;
+  bytes[8] = (bytes[8] & 0x3f) | 0x80;
+  return format(bytes);
 }

@@ -1,0 +1,55 @@
+/**
+ * Our prompt texts, loaded through the module graph (text imports) so they travel with a bundle
+ * or a compiled binary.
+ *
+ * @module
+ */
+
+import baseInstructions from "../../prompts/base_instructions.md" with { type: "text" };
+import collaborationDefault from "../../prompts/collaboration_default.md" with { type: "text" };
+import collaborationPlan from "../../prompts/collaboration_plan.md" with { type: "text" };
+import skillsIntro from "../../prompts/skills_intro.md" with { type: "text" };
+import sandboxReadOnly from "../../prompts/permissions/sandbox_read_only.md" with { type: "text" };
+import sandboxWorkspaceWrite from "../../prompts/permissions/sandbox_workspace_write.md" with {
+  type: "text",
+};
+import sandboxFull from "../../prompts/permissions/sandbox_danger_full_access.md" with {
+  type: "text",
+};
+import approvalNever from "../../prompts/permissions/approval_never.md" with { type: "text" };
+import approvalOnRequest from "../../prompts/permissions/approval_on_request.md" with {
+  type: "text",
+};
+import approvalUntrusted from "../../prompts/permissions/approval_untrusted.md" with {
+  type: "text",
+};
+import approvalOnFailure from "../../prompts/permissions/approval_on_failure.md" with {
+  type: "text",
+};
+
+/** The default base instructions (first developer message). */
+export const BASE_INSTRUCTIONS: string = baseInstructions.trim();
+
+/** Collaboration-mode texts by mode. */
+export const COLLABORATION_TEXT: Record<string, string> = {
+  default: collaborationDefault.trim(),
+  plan: collaborationPlan.trim(),
+};
+
+/** The fixed part of the skills section. */
+export const SKILLS_INTRO: string = skillsIntro.trim();
+
+/** Sandbox texts by mode (`{network}` is replaced). */
+export const SANDBOX_TEXT: Record<string, string> = {
+  "read-only": sandboxReadOnly.trim(),
+  "workspace-write": sandboxWorkspaceWrite.trim(),
+  "danger-full-access": sandboxFull.trim(),
+};
+
+/** Approval texts by policy. */
+export const APPROVAL_TEXT: Record<string, string> = {
+  "never": approvalNever.trim(),
+  "on-request": approvalOnRequest.trim(),
+  "untrusted": approvalUntrusted.trim(),
+  "on-failure": approvalOnFailure.trim(),
+};
