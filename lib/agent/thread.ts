@@ -1,0 +1,315 @@
+/**
+ * `Thread`: a conversation with the agent. It owns the history (initial context first), runs
+ * turns one at a time from a submission queue, accepts steer input (inserted at the next sampling
+ * boundary of the running turn) and queued input (the next turn), and can be interrupted.
+ *
+ * @module
+ */
+
+import type { AnyItem, ContentPart, MessageItem, ToolCallItem } from "../protocol/items.ts";
+import type { AgentEvent, EventSink } from "../protocol/events.ts";
+import { emptyUsage, type Usage } from "../protocol/events.ts";
+import { uuidv7 } from "../protocol/ids.ts";
+import type { ResponsesClient } from "../model/client.ts";
+import { fallbackWarning, type ModelInfo, modelInfo } from "../model/catalog.ts";
+import type { TurnRequestContext } from "../model/request.ts";
+import type { ProviderInfo } from "../config/providers.ts";
+import type { SandboxPolicy } from "../sandbox/policy.ts";
+import type { ApprovalPolicy, ToolContext, UserInterface } from "../../tools/define.ts";
+import type { ToolRegistry } from "../../tools/registry.ts";
+import { buildInitialContext, type InitialContextOptions } from "../context/initial.ts";
+import { installationId as loadInstallationId } from "./installation.ts";
+import { workspaceInfo } from "./git.ts";
+import { runTurn, type TurnResult } from "./loop.ts";
+
+/** Options of {@linkcode Thread.create}. */
+export interface ThreadOptions {
+  cwd: string;
+  codexHome: string;
+  env: Record<string, string>;
+  client: ResponsesClient;
+  tools: ToolRegistry;
+  /** Model slug. */
+  model: string;
+  provider: ProviderInfo;
+  apiKey?: string;
+  reasoningEffort?: string;
+  reasoningSummary?: string;
+  verbosity?: string;
+  sandbox: SandboxPolicy;
+  approvalPolicy: ApprovalPolicy;
+  /** `codex_exec` for exec runs. */
+  originator: string;
+  userAgent: string;
+  /** `exec` or `user` (x-codex-turn-metadata `turn_trigger`). */
+  turnTrigger?: string;
+  threadId?: string;
+  /** A stored history to continue (it already holds its initial context). */
+  history?: AnyItem[];
+  historyInitialization?: "new" | "resumed" | "forked";
+  /** Settings of the initial context (when the history is new). */
+  context?: Partial<
+    Pick<
+      InitialContextOptions,
+      | "baseInstructions"
+      | "developerInstructions"
+      | "collaborationMode"
+      | "projectDocMaxBytes"
+      | "deferredTools"
+      | "skipSkills"
+    >
+  >;
+  collaborationMode?: string;
+  ui?: UserInterface;
+  services?: Record<string, unknown>;
+  agentName?: string;
+  subagent?: string;
+  installationId?: string;
+  /** Called with every item appended to the history (persistence). */
+  onHistoryItem?(item: AnyItem): void;
+  /** Runs before each sampling request (compaction). */
+  beforeSample?(history: AnyItem[], signal: AbortSignal): Promise<void>;
+  /** Called on shutdown (kill exec sessions, close sub-agents...). */
+  onShutdown?: (() => Promise<void> | void)[];
+  now?: () => number;
+}
+
+/** Input of a turn: text, or content parts (text and images). */
+export type TurnInput = string | ContentPart[];
+
+/** Per-turn options. */
+export interface RunOptions {
+  /** JSON schema for the final message (`text.format`). */
+  outputSchema?: unknown;
+}
+
+/** A conversation with the agent. */
+export class Thread {
+  readonly id: string;
+  readonly history: AnyItem[];
+  readonly tools: ToolRegistry;
+  #opts: ThreadOptions;
+  #listeners = new Set<EventSink>();
+  #steers: string[] = [];
+  #tail: Promise<unknown> = Promise.resolve();
+  #running: AbortController | null = null;
+  #closed = false;
+  #model: ModelInfo;
+  #installationId: string;
+  #contextWindowId = uuidv7();
+  #warned = false;
+  #collaborationMode?: string;
+  /** Usage summed over every turn of the thread. */
+  readonly totalUsage: Usage = emptyUsage();
+
+  private constructor(opts: ThreadOptions, history: AnyItem[], installationId: string) {
+    this.#opts = opts;
+    this.id = opts.threadId ?? uuidv7();
+    this.history = history;
+    this.tools = opts.tools;
+    this.#model = modelInfo(opts.model);
+    this.#installationId = installationId;
+    this.#collaborationMode = opts.collaborationMode;
+  }
+
+  /** Creates a thread; builds the initial context unless a history is given. */
+  static async create(opts: ThreadOptions): Promise<Thread> {
+    const installation = opts.installationId ?? (await loadInstallationId(opts.codexHome));
+    let history = opts.history;
+    if (!history) {
+      history = await buildInitialContext({
+        cwd: opts.cwd,
+        codexHome: opts.codexHome,
+        env: opts.env,
+        policy: opts.sandbox,
+        approvalPolicy: opts.approvalPolicy,
+        projectDocMaxBytes: opts.context?.projectDocMaxBytes ?? 32 * 1024,
+        ...opts.context,
+      });
+      const thread = new Thread(opts, [], installation);
+      for (const item of history) {
+        thread.history.push(item);
+        opts.onHistoryItem?.(item);
+      }
+      return thread;
+    }
+    return new Thread(opts, [...history], installation);
+  }
+
+  /** The model of the next turn. */
+  get model(): ModelInfo {
+    return this.#model;
+  }
+
+  /** Switches the model for later turns. */
+  setModel(slug: string): void {
+    this.#model = modelInfo(slug);
+    this.#warned = false;
+  }
+
+  /** The collaboration mode (`default`/`plan`) tools see. */
+  get collaborationMode(): string {
+    return this.#collaborationMode ?? "default";
+  }
+
+  /** Switches the collaboration mode; the model is told at the next turn. */
+  setCollaborationMode(mode: string): void {
+    this.#collaborationMode = mode;
+  }
+
+  /** True while a turn runs. */
+  get busy(): boolean {
+    return this.#running !== null;
+  }
+
+  /** Subscribes to events; returns the unsubscribe function. */
+  subscribe(listener: EventSink): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  #emit = (event: AgentEvent): void => {
+    for (const l of this.#listeners) {
+      try {
+        l(event);
+      } catch { /* a broken listener must not break the turn */ }
+    }
+  };
+
+  /** Emits the unknown-model warning once (before the turn starts, as upstream). */
+  #warnIfFallback(): void {
+    if (this.#model.fallback && !this.#warned) {
+      this.#warned = true;
+      this.#emit({ type: "warning", message: fallbackWarning(this.#model.slug) });
+    }
+  }
+
+  /** Runs a turn with `input`; waits behind a running turn. */
+  run(input: TurnInput, opts: RunOptions = {}): Promise<TurnResult> {
+    if (this.#closed) return Promise.reject(new Error("thread is shut down"));
+    const next = this.#tail.then(() => this.#runNow(input, opts));
+    this.#tail = next.catch(() => {});
+    return next;
+  }
+
+  /** Queues `text` as the next turn (alias of {@linkcode run} for text). */
+  queue(text: string): Promise<TurnResult> {
+    return this.run(text);
+  }
+
+  /**
+   * Steers the running turn: `text` is inserted as user input at the next sampling boundary.
+   * Without a running turn it starts one. Returns `true` when it was inserted into a running turn.
+   */
+  steer(text: string): boolean {
+    if (this.#running) {
+      this.#steers.push(text);
+      return true;
+    }
+    void this.run(text).catch(() => {});
+    return false;
+  }
+
+  /** Interrupts the running turn (its commands are killed). */
+  interrupt(): void {
+    this.#running?.abort();
+  }
+
+  /** Interrupts, waits for the queue to drain, runs shutdown hooks. Idempotent. */
+  async shutdown(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.interrupt();
+    await this.#tail.catch(() => {});
+    for (const hook of this.#opts.onShutdown ?? []) {
+      try {
+        await hook();
+      } catch { /* keep shutting down */ }
+    }
+  }
+
+  async #runNow(input: TurnInput, opts: RunOptions): Promise<TurnResult> {
+    const turnId = uuidv7();
+    const controller = new AbortController();
+    this.#running = controller;
+    try {
+      this.#warnIfFallback();
+      const content: ContentPart[] = typeof input === "string"
+        ? [{ type: "input_text", text: input }]
+        : input;
+      const userItem: MessageItem = {
+        type: "message",
+        id: `msg_${uuidv7()}`,
+        role: "user",
+        content,
+      };
+      this.#emit({
+        type: "turn_started",
+        turn_id: turnId,
+        input: content.filter((p) => p.type === "input_text").map((p) =>
+          (p as { text: string })
+            .text
+        ),
+      });
+      const o = this.#opts;
+      const requestContext: TurnRequestContext = {
+        model: this.#model,
+        provider: o.provider,
+        apiKey: o.apiKey,
+        env: o.env,
+        threadId: this.id,
+        turnId,
+        installationId: this.#installationId,
+        contextWindowId: this.#contextWindowId,
+        originator: o.originator,
+        userAgent: o.userAgent,
+        reasoningEffort: o.reasoningEffort,
+        reasoningSummary: o.reasoningSummary,
+        verbosity: o.verbosity,
+        sandboxMode: o.sandbox.mode,
+        workspaces: await workspaceInfo(o.cwd),
+        turnStartedAtMs: (o.now ?? Date.now)(),
+        historyInitialization: o.historyInitialization ?? "new",
+        turnTrigger: o.turnTrigger ?? "user",
+        threadSource: "user",
+        agentName: o.agentName ?? "/root",
+        subagent: o.subagent,
+        outputSchema: opts.outputSchema,
+        parallelToolCalls: this.#model.supportsParallelToolCalls,
+      };
+      const result = await runTurn(this.history, [userItem], {
+        client: o.client,
+        tools: this.tools,
+        emit: this.#emit,
+        requestContext,
+        parallelToolCalls: this.#model.supportsParallelToolCalls,
+        toolContext: (call: ToolCallItem, signal: AbortSignal): ToolContext => ({
+          cwd: o.cwd,
+          signal,
+          callId: call.call_id,
+          turnId,
+          threadId: this.id,
+          sandbox: o.sandbox,
+          approvalPolicy: o.approvalPolicy,
+          collaborationMode: this.collaborationMode,
+          env: o.env,
+          emit: this.#emit,
+          ui: o.ui,
+          services: o.services ?? {},
+        }),
+        takeSteers: () => this.#steers.splice(0),
+        onHistoryItem: o.onHistoryItem,
+        beforeSample: o.beforeSample,
+      }, controller.signal);
+      for (const k of Object.keys(this.totalUsage) as (keyof Usage)[]) {
+        this.totalUsage[k] += result.usage[k];
+      }
+      return result;
+    } finally {
+      this.#running = null;
+      // Steers that arrived after the last sampling boundary start the next turn.
+      const leftover = this.#steers.splice(0);
+      if (leftover.length && !this.#closed) void this.run(leftover.join("\n")).catch(() => {});
+    }
+  }
+}

@@ -1,0 +1,199 @@
+/**
+ * `denocodex exec [PROMPT|-]`: one non-interactive turn, with human output or upstream's
+ * `--json` JSONL events.
+ *
+ * @module
+ */
+
+import { parseArgs } from "node:util";
+import { resolve } from "node:path";
+import { loadConfig } from "../config/load.ts";
+import { UserError } from "../config/errors.ts";
+import { SANDBOX_MODES, type SandboxMode } from "../sandbox/policy.ts";
+import type { ContentPart } from "../protocol/items.ts";
+import { isGitRepo } from "../agent/git.ts";
+import { openThread } from "../agent/setup.ts";
+import { JsonlRenderer } from "./exec_json.ts";
+import { HumanRenderer } from "./exec_human.ts";
+import { colorEnabled } from "./color.ts";
+import type { CliIo } from "./io.ts";
+import { imageDataUrl } from "./images.ts";
+
+/** Upstream's refusal outside a git repository. */
+export const NOT_A_REPO_MESSAGE =
+  "Not inside a trusted directory and --skip-git-repo-check was not specified.";
+
+/** Options shared by `exec` and the interactive session. */
+export const COMMON_OPTIONS = {
+  model: { type: "string", short: "m" },
+  profile: { type: "string", short: "p" },
+  config: { type: "string", short: "c", multiple: true },
+  cd: { type: "string", short: "C" },
+  sandbox: { type: "string", short: "s" },
+  image: { type: "string", short: "i", multiple: true },
+  "add-dir": { type: "string", multiple: true },
+  enable: { type: "string", multiple: true },
+  disable: { type: "string", multiple: true },
+  "strict-config": { type: "boolean" },
+  "full-auto": { type: "boolean" },
+  "dangerously-bypass-approvals-and-sandbox": { type: "boolean" },
+  "skip-git-repo-check": { type: "boolean" },
+  color: { type: "string" },
+  help: { type: "boolean", short: "h" },
+} as const;
+
+const EXEC_OPTIONS = {
+  ...COMMON_OPTIONS,
+  json: { type: "boolean" },
+  "experimental-json": { type: "boolean" },
+  "output-last-message": { type: "string", short: "o" },
+  "output-schema": { type: "string" },
+  ephemeral: { type: "boolean" },
+} as const;
+
+/** `exec --help`. */
+export const EXEC_HELP = `Run one non-interactive turn.
+
+Usage: denocodex exec [OPTIONS] [PROMPT|-]
+
+  PROMPT                      The task; '-' or nothing reads it from stdin
+      --json                  Print upstream's JSONL events (alias --experimental-json)
+  -m, --model MODEL           Model slug
+  -p, --profile NAME          Use [profiles.NAME] from config.toml
+  -c, --config KEY=VALUE      Override a config value (TOML value, else a string); repeatable
+  -C, --cd DIR                Working directory
+  -s, --sandbox MODE          read-only | workspace-write | danger-full-access
+  -i, --image FILE            Attach an image to the prompt; repeatable
+      --add-dir DIR           Another writable folder under workspace-write; repeatable
+      --skip-git-repo-check   Allow running outside a git repository
+  -o, --output-last-message FILE  Write the last assistant message to FILE
+      --output-schema FILE    JSON schema the final message must follow
+      --full-auto             Shortcut for --sandbox workspace-write
+      --dangerously-bypass-approvals-and-sandbox  No sandbox at all
+      --enable/--disable FEATURE  Switch a feature flag
+      --strict-config         Unknown config keys are errors
+      --ephemeral             Do not persist the session
+      --color always|never|auto
+`;
+
+/** Validates `-s` values. */
+export function parseSandbox(value: string | undefined): SandboxMode | undefined {
+  if (value === undefined) return undefined;
+  if ((SANDBOX_MODES as readonly string[]).includes(value)) return value as SandboxMode;
+  throw new UserError(
+    `invalid --sandbox '${value}'; use one of: ${SANDBOX_MODES.join(", ")}`,
+    2,
+  );
+}
+
+async function readSchema(path: string, cwd: string): Promise<unknown> {
+  const file = resolve(cwd, path);
+  let text: string;
+  try {
+    text = await Deno.readTextFile(file);
+  } catch (err) {
+    throw new UserError(`cannot read --output-schema ${file}: ${(err as Error).message}`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new UserError(`--output-schema ${file} is not valid JSON: ${(err as Error).message}`);
+  }
+}
+
+/** Joins the prompt argument with piped stdin as upstream does. */
+export function composePrompt(arg: string | undefined, stdin: string | undefined): string {
+  const piped = stdin?.trim() ? stdin : undefined;
+  if (arg === undefined || arg === "-") {
+    if (!piped) {
+      throw new UserError(
+        "no prompt given: pass it as an argument or pipe it on stdin (e.g. echo 'task' | denocodex exec -)",
+      );
+    }
+    return piped.trim();
+  }
+  if (!piped) return arg;
+  return `${arg}\n\n<stdin>\n${piped.trimEnd()}\n</stdin>`;
+}
+
+/** Runs `denocodex exec`. Returns the exit code. */
+export async function execCommand(args: string[], io: CliIo): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({ args, options: EXEC_OPTIONS, allowPositionals: true, strict: true });
+  } catch (err) {
+    throw new UserError(`${(err as Error).message}; see 'denocodex exec --help'`, 2);
+  }
+  const v = parsed.values;
+  if (v.help) {
+    io.stdout(EXEC_HELP);
+    return 0;
+  }
+  const json = v.json || v["experimental-json"] || false;
+  const cwd = resolve(io.cwd, v.cd ?? ".");
+  try {
+    if (!(await Deno.stat(cwd)).isDirectory) throw new Error("not a directory");
+  } catch {
+    throw new UserError(`--cd ${cwd}: no such directory`);
+  }
+  let sandboxMode = parseSandbox(v.sandbox);
+  if (v["full-auto"]) sandboxMode ??= "workspace-write";
+  if (v["dangerously-bypass-approvals-and-sandbox"]) sandboxMode = "danger-full-access";
+
+  const positional = parsed.positionals.join(" ") || undefined;
+  let stdinText: string | undefined;
+  if (!io.stdinIsTty) {
+    io.stderr("Reading additional input from stdin...\n");
+    stdinText = await io.readStdin();
+  }
+  const prompt = composePrompt(positional, stdinText);
+
+  const config = await loadConfig({
+    env: io.env,
+    cwd,
+    profile: v.profile,
+    overrides: v.config,
+    enable: v.enable,
+    disable: v.disable,
+    strict: v["strict-config"],
+    cli: { model: v.model, sandboxMode, approvalPolicy: "never" },
+  });
+  if (!v["skip-git-repo-check"] && !(await isGitRepo(cwd))) {
+    throw new UserError(NOT_A_REPO_MESSAGE);
+  }
+  const outputSchema = v["output-schema"] ? await readSchema(v["output-schema"], cwd) : undefined;
+  const content: ContentPart[] = [{ type: "input_text", text: prompt }];
+  for (const img of v.image ?? []) {
+    content.push({ type: "input_image", image_url: await imageDataUrl(resolve(io.cwd, img)) });
+  }
+
+  const thread = await openThread({
+    config,
+    cwd,
+    originator: "codex_exec",
+    turnTrigger: "exec",
+    addDirs: (v["add-dir"] ?? []).map((d) => resolve(io.cwd, d)),
+  });
+  const human = new HumanRenderer({
+    stdout: io.stdout,
+    stderr: io.stderr,
+    stdoutIsTty: io.stdoutIsTty,
+    color: colorEnabled(v.color, io.stderrIsTty, io.env),
+  });
+  const jsonl = new JsonlRenderer((line) => io.stdout(line + "\n"));
+  const unsubscribe = thread.subscribe((e) => (json ? jsonl.handle(e) : human.handle(e)));
+  if (json) jsonl.threadStarted(thread.id);
+  const onSignal = () => thread.interrupt();
+  const removeSignal = io.onInterrupt(onSignal);
+  try {
+    const result = await thread.run(content, { outputSchema });
+    if (v["output-last-message"] && result.lastMessage !== null) {
+      await Deno.writeTextFile(resolve(io.cwd, v["output-last-message"]), result.lastMessage);
+    }
+    return result.status === "completed" ? 0 : result.status === "aborted" ? 130 : 1;
+  } finally {
+    removeSignal();
+    unsubscribe();
+    await thread.shutdown();
+  }
+}
