@@ -22,7 +22,8 @@ function signalFor(ms: number, signal?: AbortSignal): AbortSignal {
 }
 
 function transportReason(err: unknown): string {
-  const msg = err instanceof Error ? err.message : String(err);
+  let msg = err instanceof Error ? err.message : String(err);
+  if (err instanceof Error && err.cause instanceof Error) msg += `: ${err.cause.message}`;
   if (err instanceof DOMException && (err.name === "TimeoutError" || err.name === "AbortError")) {
     return err.name === "TimeoutError" ? "timed out" : "aborted";
   }
