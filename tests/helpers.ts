@@ -1,0 +1,147 @@
+/**
+ * Shared test helpers: temp workspaces and Codex homes, running the real program as a
+ * subprocess, and comparing requests with the upstream fixtures' shapes.
+ *
+ * @module
+ */
+
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+/** The repository root. */
+export const ROOT: string = fileURLToPath(new URL("..", import.meta.url));
+/** The upstream fixtures (read-only, beside the repository). */
+export const FIXTURES: string = join(ROOT, "..", "shared", "fixtures", "upstream-codex-0.169");
+
+/** Runs git quietly in `cwd`. */
+export async function git(cwd: string, ...args: string[]): Promise<string> {
+  const out = await new Deno.Command("git", {
+    args: ["-c", "user.email=test@example.com", "-c", "user.name=test", ...args],
+    cwd,
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  if (!out.success) {
+    throw new Error(`git ${args.join(" ")}: ${new TextDecoder().decode(out.stderr)}`);
+  }
+  return new TextDecoder().decode(out.stdout);
+}
+
+/** A temp git workspace with `files`, committed. */
+export async function makeWorkspace(files: Record<string, string> = {}): Promise<string> {
+  const dir = await Deno.realPath(await Deno.makeTempDir({ prefix: "dcx-ws-" }));
+  for (const [name, text] of Object.entries(files)) {
+    await Deno.mkdir(join(dir, name, ".."), { recursive: true });
+    await Deno.writeTextFile(join(dir, name), text);
+  }
+  await git(dir, "init", "-q", "-b", "main");
+  await git(dir, "add", "-A");
+  await git(dir, "commit", "-q", "--allow-empty", "-m", "init");
+  return dir;
+}
+
+/** A temp CODEX_HOME whose config points at `baseUrl` as provider `fake` (key in FAKE_API_KEY). */
+export async function makeHome(
+  baseUrl: string,
+  extraToml = "",
+  model = "gpt-5.5",
+): Promise<string> {
+  const dir = await Deno.realPath(await Deno.makeTempDir({ prefix: "dcx-home-" }));
+  await Deno.writeTextFile(
+    join(dir, "config.toml"),
+    `model = "${model}"
+model_provider = "fake"
+${extraToml}
+
+[model_providers.fake]
+name = "fake"
+base_url = "${baseUrl}"
+env_key = "FAKE_API_KEY"
+wire_api = "responses"
+request_max_retries = 4
+stream_max_retries = 5
+`,
+  );
+  return dir;
+}
+
+/** The result of a subprocess run. */
+export interface RunResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Environment for running denocodex in tests: no inherited provider keys or CODEX_HOME. */
+export function testEnv(home: string, extra: Record<string, string> = {}): Record<string, string> {
+  const env: Record<string, string> = {
+    PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin",
+    HOME: home,
+    CODEX_HOME: home,
+    FAKE_API_KEY: "sk-test-fake-key",
+    TERM: "xterm",
+    SHELL: "/bin/bash",
+    NO_COLOR: "1",
+    DENO_NO_UPDATE_CHECK: "1",
+  };
+  for (const k of ["DENO_DIR", "DENO_TLS_CA_STORE", "TZ"]) {
+    const v = Deno.env.get(k);
+    if (v) env[k] = v;
+  }
+  return { ...env, ...extra };
+}
+
+/** Runs `deno run -A main.ts ...args` (or a given script) and collects its output. */
+export async function runProgram(
+  args: string[],
+  opts: { cwd: string; env: Record<string, string>; stdin?: string; script?: string },
+): Promise<RunResult> {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", "--quiet", opts.script ?? join(ROOT, "main.ts"), ...args],
+    cwd: opts.cwd,
+    env: opts.env,
+    clearEnv: true,
+    stdin: "piped",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const writer = child.stdin.getWriter();
+  await writer.write(new TextEncoder().encode(opts.stdin ?? "")).catch(() => {});
+  await writer.close().catch(() => {});
+  const out = await child.output();
+  return {
+    code: out.code,
+    stdout: new TextDecoder().decode(out.stdout),
+    stderr: new TextDecoder().decode(out.stderr),
+  };
+}
+
+/** Parses JSONL text. */
+export function jsonl(text: string): Record<string, unknown>[] {
+  return text.split("\n").filter((l) => l.trim()).map((l) => JSON.parse(l));
+}
+
+/**
+ * The shape of a JSON value: keys in order with the shapes of their values; strings, numbers
+ * become type tags. Used to compare our requests with the fixtures, prose excluded.
+ */
+export function shapeOf(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(shapeOf);
+  if (v === null) return null;
+  if (typeof v === "object") {
+    return Object.fromEntries(Object.entries(v as object).map(([k, x]) => [k, shapeOf(x)]));
+  }
+  if (typeof v === "string") return "<string>";
+  if (typeof v === "number") return "<number>";
+  return v;
+}
+
+/** Reads a fixture file as JSON. */
+export async function fixture<T = unknown>(path: string): Promise<T> {
+  return JSON.parse(await Deno.readTextFile(join(FIXTURES, path))) as T;
+}
+
+/** Removes temp dirs, ignoring errors. */
+export async function cleanup(...dirs: string[]): Promise<void> {
+  for (const d of dirs) await Deno.remove(d, { recursive: true }).catch(() => {});
+}
