@@ -26,7 +26,7 @@ import { addedFileDiff, deletedFileDiff, updatedFileDiff } from "./diff.ts";
 import { ApplyPatchError, ioErrorText } from "./errors.ts";
 import { type Hunk, parsePatch } from "./parser.ts";
 import { applyChunks } from "./update.ts";
-import { commitFiles, type FileRemoval, type FileWrite } from "./writer.ts";
+import { commitFiles, type FileRemoval, type FileWrite, type WriterOps } from "./writer.ts";
 
 /** Where and under which policy a patch applies. */
 export interface ApplyPatchOptions {
@@ -266,10 +266,15 @@ async function verifyHunk(
 /**
  * Writes a verified plan, all-or-nothing.
  *
+ * @param plan the plan from {@linkcode planPatch}
+ * @param overrides replacements for some file operations (fault injection in tests)
  * @throws {ApplyPatchError} kind `write` (`Failed to write file <path>`); nothing changed then
  */
-export async function commitPatch(plan: PatchPlan): Promise<void> {
-  await commitFiles(plan.writes, plan.removals);
+export async function commitPatch(
+  plan: PatchPlan,
+  overrides: Partial<WriterOps> = {},
+): Promise<void> {
+  await commitFiles(plan.writes, plan.removals, overrides);
 }
 
 /**

@@ -36,3 +36,4 @@ export {
   type RunApplyPatchOptions,
   runInterceptedApplyPatch,
 } from "./tool.ts";
+export type { FileRemoval, FileWrite, WriterOps } from "./writer.ts";

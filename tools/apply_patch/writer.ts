@@ -61,6 +61,19 @@ async function makeParents(dir: string, created: string[]): Promise<void> {
   }
 }
 
+/** The file operations the writer uses; tests replace some to inject failures. */
+export interface WriterOps {
+  writeTextFile(path: string, content: string): Promise<void>;
+  rename(from: string, to: string): Promise<void>;
+  remove(path: string): Promise<void>;
+}
+
+const DENO_OPS: WriterOps = {
+  writeTextFile: (path, content) => Deno.writeTextFile(path, content, { createNew: true }),
+  rename: (from, to) => Deno.rename(from, to),
+  remove: (path) => Deno.remove(path),
+};
+
 async function quietly(fn: () => Promise<unknown>): Promise<void> {
   try {
     await fn();
@@ -72,13 +85,18 @@ async function quietly(fn: () => Promise<unknown>): Promise<void> {
 /**
  * Writes and removes files atomically as a set.
  *
+ * @param writes files to write, in order
+ * @param removals files to remove after all writes
+ * @param overrides replacements for some file operations (fault injection in tests)
  * @throws {ApplyPatchError} kind `write` (`Failed to write file <path>` and similar); nothing
  * was changed when it throws
  */
 export async function commitFiles(
   writes: readonly FileWrite[],
   removals: readonly FileRemoval[],
+  overrides: Partial<WriterOps> = {},
 ): Promise<void> {
+  const ops: WriterOps = { ...DENO_OPS, ...overrides };
   const createdDirs: string[] = [];
   const temps = new Map<string, string>();
   const renamed: FileWrite[] = [];
@@ -107,7 +125,7 @@ export async function commitFiles(
       }.apply_patch.tmp`;
       try {
         temps.set(w.path, temp);
-        await Deno.writeTextFile(temp, w.content, { createNew: true });
+        await ops.writeTextFile(temp, w.content);
         if (w.mode !== undefined) await Deno.chmod(temp, w.mode & 0o7777);
       } catch (err) {
         // Never clean up a file this call did not create.
@@ -119,7 +137,7 @@ export async function commitFiles(
     if (failure === undefined) {
       for (const w of writes) {
         try {
-          await Deno.rename(temps.get(w.path)!, w.path);
+          await ops.rename(temps.get(w.path)!, w.path);
           temps.delete(w.path);
           renamed.push(w);
         } catch (err) {
@@ -131,7 +149,7 @@ export async function commitFiles(
     if (failure === undefined) {
       for (const r of removals) {
         try {
-          await Deno.remove(r.path);
+          await ops.remove(r.path);
           removed.push(r);
         } catch (err) {
           fail(`Failed to delete file ${r.path}`, err);
