@@ -37,7 +37,6 @@ import {
   TIOCSWINSZ,
 } from "./libc.ts";
 import { killProcessGroup } from "./group.ts";
-import { DEFAULT_PATH, findExecutable } from "./which.ts";
 
 /** Options of {@linkcode spawnPty}. */
 export interface PtySpawnOptions {
@@ -49,8 +48,6 @@ export interface PtySpawnOptions {
   cols?: number;
   /** Terminal height in rows (default 24). */
   rows?: number;
-  /** util-linux `setsid`; default: found on `PATH` or the usual places. */
-  setsidPath?: string;
 }
 
 /** A child process attached to a pseudo-terminal. */
@@ -73,27 +70,21 @@ export interface PtyProcess {
 
 const READ_CHUNK = 65536;
 const DEV_PTMX = "/dev/ptmx";
-// `sh` is not a process group leader, so `setsid` does not fork: the pid we get is the
-// command's pid, pgid and sid. The terminal path travels as $1, never through the environment.
-const LAUNCH = 'p=$1; shift; exec "$0" -c "$@" <"$p" >"$p" 2>&1';
+// The child starts as a session leader (`detached`); opening the terminal then makes it the
+// controlling tty. The terminal path travels as $1, never through the environment.
+const LAUNCH = 'p=$1; shift; exec "$@" <"$p" >"$p" 2>&1';
 
 /**
  * Starts `argv` on a new pseudo-terminal.
  *
- * @throws {Error} when the terminal cannot be allocated or `setsid` is missing.
+ * @throws {Error} when the terminal cannot be allocated.
  */
 export function spawnPty(argv: string[], opts: PtySpawnOptions = {}): PtyProcess {
   if (argv.length === 0) throw new TypeError("spawnPty needs a command");
-  const setsid = opts.setsidPath ??
-    findExecutable("setsid", opts.env?.PATH ?? Deno.env.get("PATH") ?? DEFAULT_PATH) ??
-    findExecutable("setsid", DEFAULT_PATH);
-  if (!setsid) {
-    throw new Error("setsid (util-linux) not found; install util-linux or use tty: false");
-  }
   const libc = openLibc();
   const fds: number[] = [];
   try {
-    return new Pty(libc, argv, setsid, opts, fds);
+    return new Pty(libc, argv, opts, fds);
   } catch (err) {
     for (const fd of fds) libc.symbols.close(fd);
     libc.close();
@@ -120,7 +111,7 @@ class Pty implements PtyProcess {
   #inflight = new Set<Promise<unknown>>();
   #closing: Promise<void> | null = null;
 
-  constructor(libc: Libc, argv: string[], setsid: string, opts: PtySpawnOptions, fds: number[]) {
+  constructor(libc: Libc, argv: string[], opts: PtySpawnOptions, fds: number[]) {
     this.#libc = libc;
     const c = libc.symbols;
     const master = c.open(cString(DEV_PTMX), O_RDWR | O_NOCTTY | O_CLOEXEC | O_NONBLOCK);
@@ -150,13 +141,14 @@ class Pty implements PtyProcess {
     this.#wakeWrite = pipe[1];
 
     const child = new Deno.Command("/bin/sh", {
-      args: ["-c", LAUNCH, setsid, pts, ...argv],
+      args: ["-c", LAUNCH, "sh", pts, ...argv],
       cwd: opts.cwd,
       env: opts.env,
       clearEnv: opts.env !== undefined,
       stdin: "null",
       stdout: "null",
       stderr: "null",
+      detached: true,
     }).spawn();
     this.pid = child.pid;
     this.status = child.status.then((s) => {
