@@ -65,6 +65,10 @@ stream_max_retries = 5
   return dir;
 }
 
+/** Deno's cache folder of this process (subprocesses get a temp HOME). */
+const DENO_DIR: string = Deno.env.get("DENO_DIR") ??
+  join(Deno.env.get("XDG_CACHE_HOME") ?? join(Deno.env.get("HOME") ?? "/root", ".cache"), "deno");
+
 /** The result of a subprocess run. */
 export interface RunResult {
   code: number;
@@ -88,6 +92,8 @@ export function testEnv(home: string, extra: Record<string, string> = {}): Recor
     const v = Deno.env.get(k);
     if (v) env[k] = v;
   }
+  // HOME points at the temp home: keep Deno's module cache where it really is.
+  env.DENO_DIR ??= DENO_DIR;
   return { ...env, ...extra };
 }
 

@@ -1,20 +1,32 @@
 /**
- * Per-thread instances of the stateful local tools (exec sessions, patches, file tools).
+ * Per-thread instances of the stateful local tools: unified exec sessions (with `apply_patch`
+ * heredocs routed to the patch tool, as upstream intercepts them) and the patch tool.
  *
  * @module
  */
 
 import type { Tool } from "../../tools/define.ts";
+import { createExecTools } from "../../tools/exec/mod.ts";
+import { createApplyPatchTool, runInterceptedApplyPatch } from "../../tools/apply_patch/tool.ts";
 
 /** Stateful tools of one thread and how to stop them. */
 export interface ThreadTools {
-  execTools?: { execCommand: Tool; writeStdin: Tool; shell?: Tool; shellCommand?: Tool };
-  applyPatch?: Tool;
+  execTools: { execCommand: Tool; writeStdin: Tool; shell: Tool; shellCommand: Tool };
+  applyPatch: Tool;
   localTools: Record<string, Tool>;
+  /** Kills every process group the thread's sessions started. */
   shutdown(): Promise<void>;
 }
 
 /** Creates the stateful tools of a new thread. */
 export function createThreadTools(): ThreadTools {
-  return { localTools: {}, shutdown: async () => {} };
+  const exec = createExecTools({
+    intercept: (cmd, workdir, ctx) => runInterceptedApplyPatch(cmd, ctx, workdir),
+  });
+  return {
+    execTools: exec,
+    applyPatch: createApplyPatchTool(),
+    localTools: {},
+    shutdown: () => exec.manager.shutdown(),
+  };
 }
