@@ -179,6 +179,7 @@ export async function execCommand(args: string[], io: CliIo): Promise<number> {
     stderr: io.stderr,
     stdoutIsTty: io.stdoutIsTty,
     color: colorEnabled(v.color, io.stderrIsTty, io.env),
+    cwd,
   });
   const jsonl = new JsonlRenderer((line) => io.stdout(line + "\n"));
   const unsubscribe = thread.subscribe((e) => (json ? jsonl.handle(e) : human.handle(e)));

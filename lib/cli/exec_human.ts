@@ -18,6 +18,8 @@ export interface HumanOutput {
   /** True when stdout is a terminal: stream every message there. */
   stdoutIsTty: boolean;
   color: boolean;
+  /** Paths under this folder are shown relative to it. */
+  cwd?: string;
 }
 
 function firstLine(text: string, max = 96): string {
@@ -59,6 +61,11 @@ export class HumanRenderer {
   /** The last assistant message (for `--output-last-message` and piped stdout). */
   get lastMessage(): string | null {
     return this.#lastMessage;
+  }
+
+  #path(p: string): string {
+    const cwd = this.#out.cwd;
+    return cwd && p.startsWith(cwd + "/") ? p.slice(cwd.length + 1) : p;
   }
 
   #endStream(): void {
@@ -120,7 +127,8 @@ export class HumanRenderer {
       }
       case "patch_apply_end": {
         const letter = { add: "A", update: "M", delete: "D" } as const;
-        const files = event.changes.map((ch) => `${letter[ch.kind]} ${ch.path}`).join(", ");
+        const files = event.changes.map((ch) => `${letter[ch.kind]} ${this.#path(ch.path)}`)
+          .join(", ");
         this.#info(
           `${c.cyan("[patch]")} ${event.success ? files : c.red(`failed: ${files}`)}`,
         );

@@ -1,0 +1,56 @@
+/**
+ * The tools the gpt-5.5 family sees equal upstream's exec set (names, order, schemas), with and
+ * without `[tools.update_plan] enabled`; descriptions are ours and excluded, as in the fixtures.
+ */
+import assert from "node:assert/strict";
+import { buildToolset } from "../lib/agent/toolset.ts";
+import { createThreadTools } from "../lib/agent/thread_tools.ts";
+import { modelInfo } from "../lib/model/catalog.ts";
+import { fixture } from "./helpers.ts";
+
+function withoutDescriptions(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(withoutDescriptions);
+  if (v && typeof v === "object") {
+    return Object.fromEntries(
+      Object.entries(v).filter(([k, x]) => !(k === "description" && typeof x === "string")).map((
+        [k, x],
+      ) => [k, withoutDescriptions(x)]),
+    );
+  }
+  return v;
+}
+
+for (
+  const [file, updatePlan] of [["gpt-5.5.json", false], [
+    "gpt-5.5-with-update-plan.json",
+    true,
+  ]] as const
+) {
+  Deno.test(`toolset: gpt-5.5 tools equal upstream's ${file} (tool_search aside)`, async () => {
+    const want = (await fixture<Record<string, unknown>[]>(`tool-shapes/${file}`))
+      // tool_search announces deferred sub-agent tools; it joins with the sub-agents feature.
+      .filter((t) => t.type !== "tool_search");
+    const made = createThreadTools();
+    try {
+      const reg = buildToolset({
+        model: modelInfo("gpt-5.5"),
+        updatePlan,
+        webSearch: true,
+        execTools: made.execTools,
+        applyPatch: made.applyPatch,
+      });
+      const ours = withoutDescriptions(reg.specs()) as Record<string, unknown>[];
+      assert.deepEqual(ours.map((t) => t.name ?? t.type), want.map((t) => t.name ?? t.type));
+      for (let i = 0; i < want.length; i++) {
+        assert.equal(JSON.stringify(ours[i]), JSON.stringify(want[i]), String(want[i].name));
+      }
+      // Every tool we send has a description of our own.
+      for (const spec of reg.specs()) {
+        if (spec.type === "web_search") continue;
+        assert.ok(typeof spec.description === "string" && spec.description.length > 20);
+      }
+    } finally {
+      await made.shutdown();
+    }
+  });
+}
