@@ -36,12 +36,17 @@ function collector(stream: ReadableStream<Uint8Array>) {
 }
 
 Deno.test("pty: the child sees a terminal on stdin, stdout and stderr", async () => {
-  const pty = spawnPty(["sh", "-c", "test -t 0 && test -t 1 && test -t 2 && echo all-tty"]);
+  const pty = spawnPty([
+    "sh",
+    "-c",
+    "test -t 0 && test -t 1 && test -t 2 && echo all-tty; echo ctty > /dev/tty",
+  ]);
   const text = await new Response(pty.output).text();
   const status = await pty.status;
   await pty.close();
   assert.equal(status.code, 0);
   assert.match(text, /all-tty\r\n/);
+  assert.match(text, /ctty\r\n/, "the terminal is the controlling tty");
 });
 
 Deno.test("pty: the child leads its own session and process group", async () => {
