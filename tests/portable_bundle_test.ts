@@ -94,7 +94,7 @@ Deno.test("collectHome() follows links inside the home and skips links that leav
     const paths = got.files.map((f) => f.path);
     assert.deepEqual(paths, ["config.toml", "skills/alias/SKILL.md", "skills/real/SKILL.md"]);
     assert.ok(!got.files.some((f) => new TextDecoder().decode(f.data) === "PRIVATE"));
-    assert.match(got.warnings.join("\n"), /skills\/leak\/: it links outside/);
+    assert.match(got.warnings.join("\n"), /skills\/leak: it links outside/);
     assert.match(got.warnings.join("\n"), /AGENTS\.md: it links outside/);
     assert.match(got.warnings.join("\n"), /skills\/real\/loop\/: it links back/);
   });

@@ -14,6 +14,7 @@ import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { readConfigToml } from "../config/load.ts";
 import { type BundleFile, sortFiles, unsafePathReason, validateFileList } from "./archive.ts";
 import { PortableError } from "./errors.ts";
+import { mapPool } from "./pool.ts";
 
 export type { BundleFile } from "./archive.ts";
 
@@ -112,48 +113,62 @@ export async function collectHome(homeDir: string): Promise<CollectedHome> {
     if (data) files.set(name, data);
   }
 
-  /** `ancestors`: real paths of the folders above, to stop link cycles. */
-  const walk = async (absDir: string, relDir: string, ancestors: string[]): Promise<void> => {
-    const real = await Deno.realPath(absDir);
-    if (!within(home, real)) {
-      warnings.push(`skipped ${relDir}/: it links outside the Codex home`);
-      return;
-    }
-    if (ancestors.includes(real)) {
-      warnings.push(`skipped ${relDir}/: it links back to a folder above it`);
-      return;
-    }
+  // Walk skills/: plain files and folders need no resolving (they cannot leave the folder
+  // they are in); symbolic links are resolved and must stay inside the home.
+  const pending: { rel: string; abs: string }[] = [];
+  /** `real`: the resolved folder; `ancestors`: resolved folders above it (stops link cycles). */
+  const walk = async (real: string, relDir: string, ancestors: string[]): Promise<void> => {
     const entries: Deno.DirEntry[] = [];
-    for await (const e of Deno.readDir(absDir)) entries.push(e);
+    for await (const e of Deno.readDir(real)) entries.push(e);
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     for (const e of entries) {
-      const abs = join(absDir, e.name);
+      const abs = join(real, e.name);
       const rel = `${relDir}/${e.name}`;
       if (unsafePathReason(rel)) {
         warnings.push(`skipped ${JSON.stringify(rel)}: the name cannot travel in a bundle`);
         continue;
       }
-      let st: Deno.FileInfo;
-      try {
-        st = await Deno.stat(abs);
-      } catch {
-        warnings.push(`skipped ${rel}: broken link`);
+      if (e.isFile) {
+        pending.push({ rel, abs });
         continue;
       }
-      if (st.isDirectory) await walk(abs, rel, [...ancestors, real]);
-      else if (st.isFile) {
-        const data = await readInside(abs, rel);
-        if (data) files.set(rel, data);
+      let target = abs;
+      if (e.isSymlink) {
+        try {
+          target = await Deno.realPath(abs);
+        } catch {
+          warnings.push(`skipped ${rel}: broken link`);
+          continue;
+        }
+        if (!within(home, target)) {
+          warnings.push(`skipped ${rel}: it links outside the Codex home`);
+          continue;
+        }
+      }
+      const st = e.isSymlink ? await Deno.stat(target) : undefined;
+      if (e.isDirectory || st?.isDirectory) {
+        if (ancestors.includes(target) || target === real) {
+          warnings.push(`skipped ${rel}/: it links back to a folder above it`);
+          continue;
+        }
+        await walk(target, rel, [...ancestors, real]);
+      } else if (st?.isFile) {
+        pending.push({ rel, abs: target });
       }
     }
   };
   try {
-    if ((await Deno.stat(join(home, SKILLS_DIR))).isDirectory) {
-      await walk(join(home, SKILLS_DIR), SKILLS_DIR, []);
+    const skills = await Deno.realPath(join(home, SKILLS_DIR));
+    if (!within(home, skills)) {
+      warnings.push(`skipped ${SKILLS_DIR}/: it links outside the Codex home`);
+    } else if ((await Deno.stat(skills)).isDirectory) {
+      await walk(skills, SKILLS_DIR, []);
     }
   } catch (err) {
     if (!(err instanceof Deno.errors.NotFound)) throw err;
   }
+  const datas = await mapPool(pending, (f) => Deno.readFile(f.abs));
+  pending.forEach((f, i) => files.set(f.rel, datas[i]));
 
   const { table } = await readConfigToml(configPath);
   for (const { where, value } of instructionFiles(table)) {
@@ -186,15 +201,29 @@ export async function collectHome(homeDir: string): Promise<CollectedHome> {
 }
 
 /**
- * Writes `files` under `dir` (which must exist): folders 0700, files 0600, each file through a
- * temporary name and a rename, and never through a symbolic link already present under `dir`.
+ * How {@linkcode writeBundleFiles} treats the target folder: `"empty"` for a folder just made
+ * (files are created exclusively, in parallel), `"existing"` for a home that may hold other
+ * files (each file goes through a temporary name and a rename, links are never followed).
  */
-export async function writeBundleFiles(dir: string, files: readonly BundleFile[]): Promise<void> {
+export type WriteInto = "empty" | "existing";
+
+/**
+ * Writes `files` under `dir` (which must exist): folders 0700, files 0600. Never writes through
+ * a symbolic link already present under `dir`.
+ */
+export async function writeBundleFiles(
+  dir: string,
+  files: readonly BundleFile[],
+  into: WriteInto = "existing",
+): Promise<void> {
   validateFileList(files);
-  const checked = new Set<string>();
-  const ensureDir = async (rel: string): Promise<void> => {
-    if (rel === "" || checked.has(rel)) return;
-    await ensureDir(rel.includes("/") ? rel.slice(0, rel.lastIndexOf("/")) : "");
+  const dirs = new Set<string>();
+  for (const f of files) {
+    const segs = f.path.split("/");
+    for (let i = 1; i < segs.length; i++) dirs.add(segs.slice(0, i).join("/"));
+  }
+  // Parents sort before their children.
+  for (const rel of [...dirs].sort()) {
     const abs = join(dir, rel);
     try {
       const st = await Deno.lstat(abs);
@@ -203,25 +232,26 @@ export async function writeBundleFiles(dir: string, files: readonly BundleFile[]
           `cannot unpack into ${dir}: ${rel} exists and is not a plain folder`,
         );
       }
+      await Deno.chmod(abs, 0o700);
     } catch (err) {
       if (!(err instanceof Deno.errors.NotFound)) throw err;
       await Deno.mkdir(abs, { mode: 0o700 });
     }
-    await Deno.chmod(abs, 0o700);
-    checked.add(rel);
-  };
-  for (const f of files) {
-    const parent = f.path.includes("/") ? f.path.slice(0, f.path.lastIndexOf("/")) : "";
-    await ensureDir(parent);
+  }
+  if (into === "empty") {
+    // O_CREAT|O_EXCL: fails on anything already there, links included. The mode is at most
+    // 0600 whatever the umask, so no chmod is needed.
+    await mapPool(
+      files,
+      (f) => Deno.writeFile(join(dir, f.path), f.data, { createNew: true, mode: 0o600 }),
+    );
+    return;
+  }
+  await mapPool(files, async (f) => {
     const target = join(dir, f.path);
-    try {
-      if ((await Deno.lstat(target)).isSymlink) await Deno.remove(target);
-    } catch (err) {
-      if (!(err instanceof Deno.errors.NotFound)) throw err;
-    }
     const tmp = join(dirname(target), `.${crypto.randomUUID()}.tmp`);
     await Deno.writeFile(tmp, f.data, { mode: 0o600, createNew: true });
     await Deno.chmod(tmp, 0o600);
-    await Deno.rename(tmp, target);
-  }
+    await Deno.rename(tmp, target); // replaces a link itself, never what it points to
+  });
 }
