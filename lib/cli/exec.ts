@@ -11,7 +11,7 @@ import { loadConfig } from "../config/load.ts";
 import { UserError } from "../config/errors.ts";
 import { SANDBOX_MODES, type SandboxMode } from "../sandbox/policy.ts";
 import type { ContentPart } from "../protocol/items.ts";
-import { isGitRepo } from "../agent/git.ts";
+import { isGitRepo, prefetchGit } from "../agent/git.ts";
 import { openThread } from "../agent/setup.ts";
 import { JsonlRenderer } from "./exec_json.ts";
 import { HumanRenderer } from "./exec_human.ts";
@@ -136,6 +136,7 @@ export async function execCommand(args: string[], io: CliIo): Promise<number> {
   } catch {
     throw new UserError(`--cd ${cwd}: no such directory`);
   }
+  prefetchGit(cwd); // runs while stdin and the config are read
   let sandboxMode = parseSandbox(v.sandbox);
   if (v["full-auto"]) sandboxMode ??= "workspace-write";
   if (v["dangerously-bypass-approvals-and-sandbox"]) sandboxMode = "danger-full-access";
