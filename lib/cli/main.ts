@@ -41,6 +41,32 @@ export async function runCli(args: string[], io: CliIo): Promise<number> {
   }
 }
 
+/** `--put [HOME_DIR/]@HOST:PORT [--dry-run]`. */
+async function putFlag(rest: string[], io: CliIo): Promise<number> {
+  const dryRun = rest.includes("--dry-run");
+  const others = rest.filter((a) => a !== "--dry-run");
+  if (others.length !== 1) {
+    throw new UserError("usage: denocodex --put [HOME_DIR/]@HOST:PORT [--dry-run]", 2);
+  }
+  const { putCommand } = await import("./put_cmd.ts");
+  return await putCommand(others[0], {
+    dryRun,
+    env: io.env,
+    cwd: io.cwd,
+    stdout: io.stdout,
+    stderr: io.stderr,
+  });
+}
+
+/** `--call SECRET-CALLID@HOST:PORT [COMMAND...]`: the rest runs with the downloaded home. */
+async function callFlag(rest: string[], io: CliIo): Promise<number> {
+  const [spec, ...command] = rest;
+  if (!spec) throw new UserError("usage: denocodex --call SECRET-CALLID@HOST:PORT [COMMAND...]", 2);
+  const { resolveCall } = await import("./put_cmd.ts");
+  const { codexHome } = await resolveCall(spec, io.env);
+  return await dispatch(command, { ...io, env: { ...io.env, CODEX_HOME: codexHome } });
+}
+
 async function dispatch(args: string[], io: CliIo): Promise<number> {
   const [first, ...rest] = args;
   switch (first) {
@@ -58,6 +84,26 @@ async function dispatch(args: string[], io: CliIo): Promise<number> {
       const { execCommand } = await import("./exec.ts");
       return await execCommand(rest, io);
     }
+    case "doctor": {
+      const { doctorCommand } = await import("./doctor.ts");
+      return await doctorCommand(rest, io.env, io.cwd, { stdout: io.stdout, stderr: io.stderr });
+    }
+    case "storage-server": {
+      const { storageServerCommand } = await import("./storage_server_cmd.ts");
+      return await storageServerCommand(rest, io.env, {
+        stdout: io.stdout,
+        stderr: io.stderr,
+        cwd: io.cwd,
+      });
+    }
+    case "compat-server": {
+      const { compatServerCommand } = await import("./compat_server_cmd.ts");
+      return await compatServerCommand(rest, io.env);
+    }
+    case "--put":
+      return await putFlag(rest, io);
+    case "--call":
+      return await callFlag(rest, io);
   }
   if (first === undefined && io.stdinIsTty) {
     io.stdout(MAIN_HELP);
