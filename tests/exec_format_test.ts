@@ -137,3 +137,38 @@ Deno.test("shell quoting: display form of commands", () => {
   assert.equal(shellQuote("it's"), "'it'\\''s'");
   assert.equal(shellQuote(""), "''");
 });
+
+Deno.test("head-tail buffer: random chunking matches a reference model", () => {
+  let seed = 7;
+  const rand = (n: number) => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return seed % n;
+  };
+  for (const cap of [0, 1, 7, 64, 1000]) {
+    for (let round = 0; round < 20; round++) {
+      const buf = new HeadTailBuffer(cap);
+      const all: number[] = [];
+      const chunks = rand(12);
+      for (let i = 0; i < chunks; i++) {
+        const chunk = Uint8Array.from(
+          { length: rand(cap * 2 + 3) },
+          () => (rand(5) === 0 ? 10 : 97 + rand(26)),
+        );
+        all.push(...chunk);
+        buf.push(chunk);
+        chunk.fill(0); // the buffer must have copied it
+      }
+      const headCap = Math.floor(cap / 2);
+      const tailCap = cap - headCap;
+      const head = all.slice(0, Math.min(headCap, all.length));
+      const rest = all.slice(head.length);
+      const tail = rest.slice(Math.max(0, rest.length - tailCap));
+      const dropped = rest.slice(0, rest.length - tail.length);
+      const snap = buf.drain();
+      assert.deepEqual([...snap.head], head, `cap ${cap} round ${round} head`);
+      assert.deepEqual([...snap.tail], tail, `cap ${cap} round ${round} tail`);
+      assert.equal(snap.omittedBytes, dropped.length);
+      assert.equal(snap.omittedNewlines, dropped.filter((b) => b === 10).length);
+    }
+  }
+});

@@ -129,6 +129,7 @@ Deno.test("exec tools: exec_command output text and command events", async () =>
 Deno.test("exec tools: login defaults to true and the display form is <shell> -lc '<cmd>'", async () => {
   await withTools(async (h) => {
     h.ctx.env.SHELL = "bash"; // a bare name is resolved on PATH
+    h.ctx.env.HOME = h.ws; // keep the machine's own login profile out of the test
     const r = await h.call("execCommand", { cmd: "shopt -q login_shell && echo login" });
     assert.match(r.output, /\nOutput:\n(.*\n)*login\n$/);
     const begin = h.events.find((e) => e.type === "exec_command_begin");

@@ -37,6 +37,7 @@ import {
   TIOCSWINSZ,
 } from "./libc.ts";
 import { killProcessGroup } from "./group.ts";
+import { spawnSessionLeader } from "./session_leader.ts";
 
 /** Options of {@linkcode spawnPty}. */
 export interface PtySpawnOptions {
@@ -54,7 +55,10 @@ export interface PtySpawnOptions {
 export interface PtyProcess {
   /** Pid of the child; it is also its process group id and session id. */
   readonly pid: number;
-  /** Everything the terminal prints (stdout and stderr of the child, plus the input echo). */
+  /**
+   * Everything the terminal prints (stdout and stderr of the child, plus the input echo). A
+   * byte stream: read it with a BYOB reader to reuse one buffer.
+   */
   readonly output: ReadableStream<Uint8Array>;
   /** Resolves when the child exits (`code` is 128 + signal for a signalled child). */
   readonly status: Promise<Deno.CommandStatus>;
@@ -70,8 +74,8 @@ export interface PtyProcess {
 
 const READ_CHUNK = 65536;
 const DEV_PTMX = "/dev/ptmx";
-// The child starts as a session leader (`detached`); opening the terminal then makes it the
-// controlling tty. The terminal path travels as $1, never through the environment.
+// The shell starts as a session leader; opening the terminal then makes it the controlling
+// tty. The terminal path travels as $1, never through the environment.
 const LAUNCH = 'p=$1; shift; exec "$@" <"$p" >"$p" 2>&1';
 
 /**
@@ -140,44 +144,58 @@ class Pty implements PtyProcess {
     this.#wakeRead = pipe[0];
     this.#wakeWrite = pipe[1];
 
-    const child = new Deno.Command("/bin/sh", {
-      args: ["-c", LAUNCH, "sh", pts, ...argv],
+    const child = spawnSessionLeader(["/bin/sh", "-c", LAUNCH, "sh", pts, ...argv], {
       cwd: opts.cwd,
       env: opts.env,
       clearEnv: opts.env !== undefined,
       stdin: "null",
       stdout: "null",
       stderr: "null",
-      detached: true,
-    }).spawn();
+    });
     this.pid = child.pid;
     this.status = child.status.then((s) => {
       this.#releaseHold();
       return s;
     });
-    this.output = new ReadableStream<Uint8Array>({
+    this.output = new ReadableStream({
+      type: "bytes",
+      autoAllocateChunkSize: READ_CHUNK,
       pull: (ctl) => this.#track(this.#pull(ctl)),
       cancel: () => this.close(),
     }, { highWaterMark: 0 });
   }
 
-  async #pull(ctl: ReadableStreamDefaultController<Uint8Array>): Promise<void> {
-    const buf = new Uint8Array(READ_CHUNK);
+  async #pull(ctl: ReadableByteStreamController): Promise<void> {
+    // A byte stream: BYOB readers lend their buffer, default readers get a fresh 64 KiB one.
+    const req = ctl.byobRequest;
+    const view = req?.view
+      ? new Uint8Array(req.view.buffer, req.view.byteOffset, req.view.byteLength)
+      : new Uint8Array(READ_CHUNK);
+    const c = this.#libc.symbols;
+    let hangup = false;
     while (!this.#closed) {
+      // Take what is there without a thread hop; wait only when the terminal is empty.
+      let filled = 0;
+      while (filled < view.length) {
+        const part = view.subarray(filled);
+        const n = Number(c.read(this.#master, part, BigInt(part.length)));
+        if (n <= 0) break;
+        filled += n;
+      }
+      if (filled > 0) {
+        if (req) req.respond(filled);
+        else ctl.enqueue(view.subarray(0, filled));
+        return;
+      }
+      // EIO after POLLHUP: every slave descriptor is closed and the data is drained.
+      if (hangup) break;
       const revents = await this.#wait(POLLIN);
       if (revents < 0) break;
-      if (revents & POLLIN) {
-        const n = Number(this.#libc.symbols.read(this.#master, buf, BigInt(buf.length)));
-        if (n > 0) {
-          ctl.enqueue(buf.slice(0, n));
-          return;
-        }
-      }
-      // EIO after POLLIN|POLLHUP: every slave descriptor is closed and the data is drained.
-      if (revents & (POLLHUP | POLLERR | POLLNVAL)) break;
+      hangup = (revents & (POLLHUP | POLLERR | POLLNVAL)) !== 0;
     }
     try {
       ctl.close();
+      ctl.byobRequest?.respond(0);
     } catch {
       // Already cancelled by the reader.
     }

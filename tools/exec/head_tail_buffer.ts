@@ -1,7 +1,8 @@
 /**
  * A byte buffer with a fixed capacity that keeps the beginning and the end of a stream: the
- * first half of the capacity fills once (head), the second half rolls (tail), and what falls
- * out of the middle is only counted (bytes and newlines), never stored.
+ * first half of the capacity fills once (head), the second half rolls (tail, a ring), and what
+ * falls out of the middle is only counted (bytes and newlines), never stored. Chunks are
+ * copied in, so callers may reuse their read buffers.
  *
  * @example
  * ```ts
@@ -34,27 +35,18 @@ export function countNewlines(bytes: Uint8Array): number {
   return n;
 }
 
-function concat(chunks: Uint8Array[], total: number): Uint8Array {
-  if (chunks.length === 1) return chunks[0];
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
-  }
-  return out;
-}
-
 /** See the module documentation. */
 export class HeadTailBuffer {
   /** Total bytes kept at most (head plus tail). */
   readonly capacity: number;
   #headCap: number;
   #tailCap: number;
-  #head: Uint8Array[] = [];
-  #headBytes = 0;
-  #tail: Uint8Array[] = [];
-  #tailBytes = 0;
+  #head = new Uint8Array(0);
+  #headLen = 0;
+  // The tail is a ring: `#len` bytes starting at `#start`, wrapping at the end of `#ring`.
+  #ring = new Uint8Array(0);
+  #start = 0;
+  #len = 0;
   #omittedBytes = 0;
   #omittedNewlines = 0;
 
@@ -70,50 +62,101 @@ export class HeadTailBuffer {
 
   /** Bytes currently kept. */
   get retainedBytes(): number {
-    return this.#headBytes + this.#tailBytes;
+    return this.#headLen + this.#len;
   }
 
   /** Bytes pushed since the last drain (kept or dropped). */
   get totalBytes(): number {
-    return this.#headBytes + this.#omittedBytes + this.#tailBytes;
+    return this.#headLen + this.#omittedBytes + this.#len;
   }
 
-  /** Appends a chunk. The chunk is stored by reference; do not reuse its memory. */
+  /**
+   * Appends a copy of `chunk`. Storage grows with the content up to the capacity and is then
+   * reused, so a long stream allocates nothing per chunk.
+   */
   push(chunk: Uint8Array): void {
     if (chunk.length === 0) return;
-    if (this.#headBytes < this.#headCap) {
-      const room = this.#headCap - this.#headBytes;
-      const part = chunk.length <= room ? chunk : chunk.subarray(0, room);
-      this.#head.push(part);
-      this.#headBytes += part.length;
-      if (part.length === chunk.length) return;
-      chunk = chunk.subarray(room);
+    if (this.#headLen < this.#headCap) {
+      const take = Math.min(chunk.length, this.#headCap - this.#headLen);
+      if (this.#headLen + take > this.#head.length) {
+        const size = Math.min(
+          this.#headCap,
+          Math.max(this.#headLen + take, this.#head.length * 2, 4096),
+        );
+        const grown = new Uint8Array(size);
+        grown.set(this.#head.subarray(0, this.#headLen));
+        this.#head = grown;
+      }
+      this.#head.set(chunk.subarray(0, take), this.#headLen);
+      this.#headLen += take;
+      if (take === chunk.length) return;
+      chunk = chunk.subarray(take);
     }
-    this.#tail.push(chunk);
-    this.#tailBytes += chunk.length;
-    this.#trimTail();
+    this.#pushTail(chunk);
   }
 
-  #trimTail(): void {
-    let excess = this.#tailBytes - this.#tailCap;
-    while (excess > 0) {
-      const first = this.#tail[0];
-      const drop = first.length <= excess ? first : first.subarray(0, excess);
-      this.#omittedBytes += drop.length;
-      this.#omittedNewlines += countNewlines(drop);
-      this.#tailBytes -= drop.length;
-      excess -= drop.length;
-      if (drop.length === first.length) this.#tail.shift();
-      // Copy the rest so the dropped part of a large chunk can be freed.
-      else this.#tail[0] = first.slice(drop.length);
+  #pushTail(chunk: Uint8Array): void {
+    const cap = this.#tailCap;
+    if (chunk.length >= cap) {
+      // Everything kept so far, and the start of this chunk, falls out of the middle.
+      this.#dropOldest(this.#len);
+      this.#omit(chunk.subarray(0, chunk.length - cap));
+      if (this.#ring.length < cap) this.#ring = new Uint8Array(cap);
+      this.#ring.set(chunk.subarray(chunk.length - cap));
+      this.#start = 0;
+      this.#len = cap;
+      return;
     }
+    const needed = this.#len + chunk.length;
+    if (needed > this.#ring.length && this.#ring.length < cap) {
+      this.#growRing(Math.min(cap, Math.max(needed, this.#ring.length * 2, 4096)));
+    }
+    if (needed > this.#ring.length) this.#dropOldest(needed - this.#ring.length);
+    const size = this.#ring.length;
+    const at = (this.#start + this.#len) % size;
+    const first = Math.min(chunk.length, size - at);
+    this.#ring.set(chunk.subarray(0, first), at);
+    if (first < chunk.length) this.#ring.set(chunk.subarray(first), 0);
+    this.#len += chunk.length;
   }
 
-  /** The content without clearing it. */
+  #omit(bytes: Uint8Array): void {
+    this.#omittedBytes += bytes.length;
+    this.#omittedNewlines += countNewlines(bytes);
+  }
+
+  #dropOldest(n: number): void {
+    if (n <= 0) return;
+    const size = this.#ring.length;
+    const end = this.#start + n;
+    this.#omit(this.#ring.subarray(this.#start, Math.min(end, size)));
+    if (end > size) this.#omit(this.#ring.subarray(0, end - size));
+    this.#start = end % size;
+    this.#len -= n;
+  }
+
+  #growRing(size: number): void {
+    const grown = new Uint8Array(size);
+    grown.set(this.#linearTail());
+    this.#ring = grown;
+    this.#start = 0;
+  }
+
+  /** A copy of the tail in order. */
+  #linearTail(): Uint8Array {
+    const out = new Uint8Array(this.#len);
+    const size = this.#ring.length;
+    const first = Math.min(this.#len, size - this.#start);
+    out.set(this.#ring.subarray(this.#start, this.#start + first));
+    if (first < this.#len) out.set(this.#ring.subarray(0, this.#len - first), first);
+    return out;
+  }
+
+  /** A copy of the content, without clearing it. */
   snapshot(): OutputSnapshot {
     return {
-      head: concat(this.#head, this.#headBytes),
-      tail: concat(this.#tail, this.#tailBytes),
+      head: this.#head.slice(0, this.#headLen),
+      tail: this.#linearTail(),
       omittedBytes: this.#omittedBytes,
       omittedNewlines: this.#omittedNewlines,
     };
@@ -122,12 +165,14 @@ export class HeadTailBuffer {
   /** The content, then clears the buffer (the next push starts a new head). */
   drain(): OutputSnapshot {
     const snap = this.snapshot();
-    this.#head = [];
-    this.#tail = [];
-    this.#headBytes = 0;
-    this.#tailBytes = 0;
+    this.#headLen = 0;
+    this.#start = 0;
+    this.#len = 0;
     this.#omittedBytes = 0;
     this.#omittedNewlines = 0;
+    // Large storage is released while idle; small storage is reused.
+    if (this.#head.length > 65536) this.#head = new Uint8Array(0);
+    if (this.#ring.length > 65536) this.#ring = new Uint8Array(0);
     return snap;
   }
 }

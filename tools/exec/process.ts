@@ -1,14 +1,15 @@
 /**
  * One started command, on a pseudo-terminal or on pipes, behind a single interface. Either
  * way the command leads a new session and process group (so a signal to the group reaches
- * everything it started) and stdout and stderr arrive as one stream (on pipes: merged in
- * arrival order, as upstream merges them).
+ * everything it started). On pipes stdout and stderr are separate streams that readers merge
+ * in arrival order, as upstream does.
  *
  * @module
  */
 
 import { spawnPty } from "../../lib/pty/pty.ts";
 import { killProcessGroup } from "../../lib/pty/group.ts";
+import { spawnSessionLeader } from "../../lib/pty/session_leader.ts";
 
 /** Options of {@linkcode spawnExecProcess}. */
 export interface ExecSpawnOptions {
@@ -30,8 +31,11 @@ export interface ExecProcess {
   readonly pid: number;
   /** True when it runs on a pseudo-terminal. */
   readonly tty: boolean;
-  /** Merged stdout and stderr. */
-  readonly output: ReadableStream<Uint8Array>;
+  /**
+   * The output streams (byte streams): the terminal, or stdout and stderr. Readers merge them
+   * in arrival order.
+   */
+  readonly outputs: ReadableStream<Uint8Array>[];
   /** Resolves when the command exits (`code` 128 + n for signal n). */
   readonly status: Promise<Deno.CommandStatus>;
   /** Types into the terminal. Only for `tty` processes. */
@@ -40,39 +44,8 @@ export interface ExecProcess {
   resize(cols: number, rows: number): void;
   /** Signals the whole process group; false when it is gone. */
   kill(signal?: Deno.Signal): boolean;
-  /** Releases the process's I/O (call after `output` is cancelled or ended). */
+  /** Releases the process's I/O (call after `outputs` are cancelled or ended). */
   close(): Promise<void>;
-}
-
-/** One stream of the chunks of `streams`, in arrival order; ends when all have ended. */
-export function mergeStreams(streams: ReadableStream<Uint8Array>[]): ReadableStream<Uint8Array> {
-  const readers = streams.map((s) => s.getReader());
-  let pending: Promise<void> | null = null;
-  return new ReadableStream<Uint8Array>({
-    start(ctl) {
-      pending = Promise.all(readers.map(async (r) => {
-        try {
-          for (;;) {
-            const { value, done } = await r.read();
-            if (done) return;
-            ctl.enqueue(value);
-          }
-        } catch {
-          // Cancelled.
-        }
-      })).then(() => {
-        try {
-          ctl.close();
-        } catch {
-          // Already cancelled.
-        }
-      });
-    },
-    async cancel() {
-      await Promise.all(readers.map((r) => r.cancel().catch(() => {})));
-      await pending;
-    },
-  });
 }
 
 /**
@@ -92,7 +65,7 @@ export function spawnExecProcess(argv: string[], opts: ExecSpawnOptions): ExecPr
     return {
       pid: pty.pid,
       tty: true,
-      output: pty.output,
+      outputs: [pty.output],
       status: pty.status,
       write: (d) => pty.write(d),
       resize: (c, r) => pty.resize(c, r),
@@ -100,21 +73,18 @@ export function spawnExecProcess(argv: string[], opts: ExecSpawnOptions): ExecPr
       close: () => pty.close(),
     };
   }
-  // `detached`: the child calls setsid(), leading a new session and process group.
-  const child = new Deno.Command(argv[0], {
-    args: argv.slice(1),
+  const child = spawnSessionLeader(argv, {
     cwd: opts.cwd,
     env: opts.env,
     clearEnv: true,
     stdin: "null",
     stdout: "piped",
     stderr: "piped",
-    detached: true,
-  }).spawn();
+  });
   return {
     pid: child.pid,
     tty: false,
-    output: mergeStreams([child.stdout, child.stderr]),
+    outputs: [child.stdout, child.stderr],
     status: child.status,
     write: () => Promise.reject(new Error("stdin is closed")),
     resize: () => {},

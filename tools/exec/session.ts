@@ -9,6 +9,8 @@
 import { HeadTailBuffer, type OutputSnapshot } from "./head_tail_buffer.ts";
 import type { ExecProcess } from "./process.ts";
 
+const READ_CHUNK = 65536;
+
 /** How long trailing output may keep coming after the process exited before we report. */
 export const POST_EXIT_GRACE_MS = 100;
 
@@ -38,11 +40,14 @@ export class ExecSession {
   exitStatus: Deno.CommandStatus | null = null;
   /** True when the output stream has ended. */
   outputEnded = false;
-  /** Receives each output chunk while a call is waiting on this session. */
+  /**
+   * Receives each output chunk while a call is waiting on this session. The chunk's memory is
+   * reused after the call returns: copy what must be kept.
+   */
   listener: ((chunk: Uint8Array) => void) | null = null;
   #unread: HeadTailBuffer;
   #transcript: HeadTailBuffer;
-  #reader: ReadableStreamDefaultReader<Uint8Array>;
+  #readers: ReadableStreamBYOBReader[];
   #pump: Promise<void>;
   #exitedAt = 0;
   #graceTimer: ReturnType<typeof setTimeout> | undefined;
@@ -62,8 +67,11 @@ export class ExecSession {
     this.lastUsed = this.startedAt;
     this.#unread = new HeadTailBuffer(opts.capacity);
     this.#transcript = new HeadTailBuffer(opts.capacity);
-    this.#reader = process.output.getReader();
-    this.#pump = this.#runPump();
+    this.#readers = process.outputs.map((s) => s.getReader({ mode: "byob" }));
+    this.#pump = Promise.all(this.#readers.map((r) => this.#runPump(r))).then(() => {
+      this.outputEnded = true;
+      this.#wake();
+    });
     process.status.then((s) => {
       this.exitStatus = s;
       this.#exitedAt = this.#now();
@@ -75,20 +83,20 @@ export class ExecSession {
     });
   }
 
-  async #runPump(): Promise<void> {
+  async #runPump(reader: ReadableStreamBYOBReader): Promise<void> {
+    // One read buffer per stream, lent to the stream and given back by each read.
+    let buf = new Uint8Array(READ_CHUNK);
     try {
       for (;;) {
-        const { value, done } = await this.#reader.read();
-        if (done) break;
+        const { value, done } = await reader.read(buf);
+        if (done || !value) break;
         this.#unread.push(value);
         this.#transcript.push(value);
         this.listener?.(value);
+        buf = new Uint8Array(value.buffer);
       }
     } catch {
       // Cancelled or the stream failed: either way no more output.
-    } finally {
-      this.outputEnded = true;
-      this.#wake();
     }
   }
 
@@ -154,7 +162,7 @@ export class ExecSession {
   close(): Promise<void> {
     this.#closed ??= (async () => {
       await this.process.status;
-      await this.#reader.cancel().catch(() => {});
+      await Promise.all(this.#readers.map((r) => r.cancel().catch(() => {})));
       await this.#pump;
       await this.process.close();
       clearTimeout(this.#graceTimer);
