@@ -103,6 +103,10 @@ Deno.test("manager: tty sessions keep shell state between writes", async () => {
     });
     assert.match(echo.output, /\r\nremembered\r\n/);
     assert.match(echo.output, /is-a-tty/);
+    assert.equal(m.resize(id, 100, 30), true);
+    const size = await m.write({ sessionId: id, chars: "stty size\n", yieldTimeMs: 500 });
+    assert.match(size.output, /\r\n30 100\r\n/);
+    assert.equal(m.resize(4242, 1, 1), false);
     const bye = await m.write({ sessionId: id, chars: "exit 7\n", yieldTimeMs: 3000 });
     assert.equal(bye.exitCode, 7);
   });
@@ -230,6 +234,19 @@ Deno.test("manager: sandboxed sessions run under bubblewrap", async () => {
       assert.match(r.output, /^hi\n/);
       assert.match(r.output, /Read-only file system/);
       assert.equal(Deno.readTextFileSync(`${ws}/inside.txt`), "hi\n");
+      // A terminal session inside the sandbox keeps its tty and takes input.
+      const t = await m.exec({
+        ...request("test -t 0 && echo sandboxed-tty; read -r line; echo got:$line", {
+          tty: true,
+          yieldTimeMs: 500,
+        }),
+        cwd: ws,
+        sandbox: makePolicy("workspace-write", ws),
+      });
+      assert.match(t.output, /sandboxed-tty\r\n/);
+      const done = await m.write({ sessionId: t.sessionId!, chars: "typed\n", yieldTimeMs: 3000 });
+      assert.equal(done.exitCode, 0);
+      assert.match(done.output, /got:typed\r\n/);
     });
   } finally {
     await Deno.remove(ws, { recursive: true });

@@ -271,7 +271,8 @@ export class UnifiedExecManager {
     }
     session.lastUsed = callStart;
     const chars = req.chars ?? "";
-    if (chars !== "") {
+    // Input for a process that already exited is dropped: the reply reports the exit.
+    if (chars !== "" && !session.exitStatus) {
       if (session.process.tty) {
         try {
           await session.process.write(chars);
