@@ -50,7 +50,8 @@ Deno.test("pty: the child sees a terminal on stdin, stdout and stderr", async ()
 });
 
 Deno.test("pty: the child leads its own session and process group", async () => {
-  const pty = spawnPty(["sh", "-c", 'ps -o pgid=,sid= -p "$$"']);
+  // /proc/PID/stat: pid (comm) state ppid pgrp session ...
+  const pty = spawnPty(["sh", "-c", 'cut -d" " -f5,6 /proc/$$/stat']);
   const text = await new Response(pty.output).text();
   await pty.status;
   await pty.close();
