@@ -7,7 +7,13 @@
  */
 
 import type { AnyItem, ToolCallItem, ToolOutputBody } from "../protocol/items.ts";
-import { isToolCall, messageText, normalizeItem, userMessage } from "../protocol/items.ts";
+import {
+  isClientToolSearch,
+  isToolCall,
+  messageText,
+  normalizeItem,
+  userMessage,
+} from "../protocol/items.ts";
 import { addUsage, emptyUsage, type EventSink, type Usage } from "../protocol/events.ts";
 import { uuidv7 } from "../protocol/ids.ts";
 import type { ResponsesClient } from "../model/client.ts";
@@ -57,6 +63,35 @@ export function outputItemFor(call: ToolCallItem, output: ToolOutputBody): AnyIt
   return call.type === "function_call"
     ? { type: "function_call_output", id: `fco_${uuidv7()}`, call_id: call.call_id, output }
     : { type: "custom_tool_call_output", id: `ctco_${uuidv7()}`, call_id: call.call_id, output };
+}
+
+/**
+ * A client-run `tool_search_call` is dispatched as a call of the `tool_search` tool (its
+ * arguments as JSON); the tool answers with the JSON array of tools found.
+ */
+function searchAsCall(item: { call_id: string; arguments: Record<string, unknown> }): ToolCallItem {
+  return {
+    type: "function_call",
+    name: "tool_search",
+    arguments: JSON.stringify(item.arguments ?? {}),
+    call_id: item.call_id,
+  };
+}
+
+/** The `tool_search_output` answering a client-run search. */
+function searchOutputFor(call: ToolCallItem, output: ToolOutputBody): AnyItem {
+  let tools: unknown = [];
+  try {
+    tools = typeof output === "string" ? JSON.parse(output) : [];
+  } catch { /* not a tool list: nothing found */ }
+  return {
+    type: "tool_search_output",
+    id: `tso_${uuidv7()}`,
+    call_id: call.call_id,
+    status: "completed",
+    execution: "client",
+    tools: Array.isArray(tools) ? tools : [],
+  };
 }
 
 async function runCall(
@@ -159,6 +194,7 @@ export async function runTurn(
       deps.emit({ type: "token_count", last: response.usage, total: { ...usage } });
 
       const calls: ToolCallItem[] = [];
+      const searches = new Set<ToolCallItem>();
       for (const raw of response.items) {
         const item = normalizeItem(raw);
         append(item);
@@ -167,6 +203,11 @@ export async function runTurn(
           lastMessage = messageText(item as Parameters<typeof messageText>[0]);
         }
         if (isToolCall(item)) calls.push(item);
+        if (isClientToolSearch(item)) {
+          const call = searchAsCall(item);
+          searches.add(call);
+          calls.push(call);
+        }
       }
       if (calls.length === 0) {
         if (signal.aborted) throw new TurnAbortedError();
@@ -180,7 +221,13 @@ export async function runTurn(
         continue;
       }
       const results = await runCalls(calls, deps, signal);
-      calls.forEach((call, k) => append(outputItemFor(call, results[k].output)));
+      calls.forEach((call, k) =>
+        append(
+          searches.has(call)
+            ? searchOutputFor(call, results[k].output)
+            : outputItemFor(call, results[k].output),
+        )
+      );
       if (signal.aborted) throw new TurnAbortedError();
     }
   } catch (err) {

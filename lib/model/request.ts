@@ -19,6 +19,22 @@ export interface WorkspaceInfo {
   has_changes?: boolean;
 }
 
+/**
+ * Where a sub-agent thread sits in its tree (absent for a root thread). Upstream sends these in
+ * `x-codex-turn-metadata`, `client_metadata` and the `x-codex-parent-thread-id` header.
+ */
+export interface SubagentLineage {
+  /** The root thread's id: `session_id`, `session-id` and `prompt_cache_key`. */
+  sessionId: string;
+  parentThreadId: string;
+  /** The parent's turn that started (or last messaged) the sub-agent. */
+  parentTurnId: string;
+  /** The root thread's turn at the top of the chain. */
+  rootTurnId: string;
+  /** `thread_spawn` for agents made by `spawn_agent`. */
+  kind: string;
+}
+
 /** Everything that shapes the requests of one turn. */
 export interface TurnRequestContext {
   model: ModelInfo;
@@ -39,13 +55,15 @@ export interface TurnRequestContext {
   sandboxMode: SandboxMode;
   workspaces: Record<string, WorkspaceInfo>;
   turnStartedAtMs: number;
-  historyInitialization: "new" | "resumed" | "forked";
+  historyInitialization: "new" | "resumed" | "forked" | "warm_fork";
   turnTrigger: string;
   threadSource: string;
   /** The agent's path in the agent tree: `/root`, `/root/<name>`... */
   agentName: string;
   /** `x-openai-subagent` value for sub-agent threads. */
   subagent?: string;
+  /** Set for sub-agent threads. */
+  lineage?: SubagentLineage;
   /** `--output-schema`: a JSON schema sent as `text.format`. */
   outputSchema?: unknown;
   parallelToolCalls: boolean;
@@ -54,9 +72,10 @@ export interface TurnRequestContext {
 /** The `x-codex-turn-metadata` JSON text (key order as upstream). */
 export function turnMetadata(ctx: TurnRequestContext): string {
   const effort = effectiveEffort(ctx);
+  const lineage = ctx.lineage;
   const meta: Record<string, unknown> = {
     installation_id: ctx.installationId,
-    session_id: ctx.threadId,
+    session_id: sessionIdOf(ctx),
     thread_id: ctx.threadId,
     agent_name: ctx.agentName,
     turn_id: ctx.turnId,
@@ -65,8 +84,15 @@ export function turnMetadata(ctx: TurnRequestContext): string {
     context_window_id: ctx.contextWindowId,
     request_kind: "turn",
     history_initialization: ctx.historyInitialization,
-    root_turn_id: ctx.turnId,
-    thread_source: ctx.threadSource,
+  };
+  if (lineage) {
+    meta.parent_thread_id = lineage.parentThreadId;
+    meta.parent_turn_id = lineage.parentTurnId;
+  }
+  meta.root_turn_id = lineage?.rootTurnId ?? ctx.turnId;
+  if (lineage) meta.subagent_kind = lineage.kind;
+  Object.assign(meta, {
+    thread_source: lineage ? "subagent" : ctx.threadSource,
     turn_trigger: ctx.turnTrigger,
     sandbox: metadataSandboxTag(ctx.sandboxMode),
     sandbox_mode: ctx.sandboxMode,
@@ -77,9 +103,14 @@ export function turnMetadata(ctx: TurnRequestContext): string {
     turn_started_at_unix_ms: ctx.turnStartedAtMs,
     analytics_enabled: false,
     model: ctx.model.slug,
-  };
+  });
   if (effort && !ctx.model.fallback) meta.reasoning_effort = effort;
   return JSON.stringify(meta);
+}
+
+/** The session id: the root thread's id (a thread's own id unless it is a sub-agent). */
+function sessionIdOf(ctx: TurnRequestContext): string {
+  return ctx.lineage?.sessionId ?? ctx.threadId;
 }
 
 function effectiveEffort(ctx: TurnRequestContext): string | undefined {
@@ -106,7 +137,7 @@ export function buildBody(
   if (hasReasoning) body.reasoning = reasoning;
   body.store = false;
   body.include = hasReasoning ? ["reasoning.encrypted_content"] : [];
-  body.prompt_cache_key = ctx.threadId;
+  body.prompt_cache_key = sessionIdOf(ctx);
   const text: Record<string, unknown> = {};
   const verbosity = ctx.verbosity ?? ctx.model.defaultVerbosity ?? undefined;
   if (verbosity) text.verbosity = verbosity;
@@ -119,15 +150,21 @@ export function buildBody(
     };
   }
   if (Object.keys(text).length) body.text = text;
-  body.client_metadata = {
+  const clientMetadata: Record<string, string> = {
     "x-codex-turn-metadata": metadata,
     "x-codex-installation-id": ctx.installationId,
     "x-codex-window-id": `${ctx.threadId}:0`,
-    session_id: ctx.threadId,
+    session_id: sessionIdOf(ctx),
     thread_id: ctx.threadId,
     turn_id: ctx.turnId,
-    root_turn_id: ctx.turnId,
+    root_turn_id: ctx.lineage?.rootTurnId ?? ctx.turnId,
   };
+  if (ctx.lineage) {
+    if (ctx.subagent) clientMetadata["x-openai-subagent"] = ctx.subagent;
+    clientMetadata["x-codex-parent-thread-id"] = ctx.lineage.parentThreadId;
+    clientMetadata.parent_turn_id = ctx.lineage.parentTurnId;
+  }
+  body.client_metadata = clientMetadata;
   return body;
 }
 
@@ -144,10 +181,11 @@ export function buildHeaders(ctx: TurnRequestContext, metadata = turnMetadata(ct
   if (ctx.model.toolFamily === "code_mode") {
     h.push(["x-openai-internal-codex-responses-lite", "true"]);
   }
+  if (ctx.lineage) h.push(["x-codex-parent-thread-id", ctx.lineage.parentThreadId]);
   if (ctx.subagent) h.push(["x-openai-subagent", ctx.subagent]);
   h.push(
     ["x-client-request-id", ctx.threadId],
-    ["session-id", ctx.threadId],
+    ["session-id", sessionIdOf(ctx)],
     ["thread-id", ctx.threadId],
     ["accept", "text/event-stream"],
     ["content-type", "application/json"],

@@ -84,7 +84,20 @@ export type ToolActivityEvent =
   | { type: "patch_apply_begin"; call_id: string; changes: FileChange[] }
   | { type: "patch_apply_end"; call_id: string; changes: FileChange[]; success: boolean }
   | { type: "plan_update"; explanation?: string; plan: PlanStep[] }
-  | { type: "web_search"; call_id: string; query: string; action?: Record<string, unknown> };
+  | { type: "web_search"; call_id: string; query: string; action?: Record<string, unknown> }
+  /** Sub-agent activity (`exec --json` shows it as a `collab_tool_call` item). */
+  | {
+    type: "collab_tool_call";
+    phase: "begin" | "end";
+    call_id: string;
+    /** `spawn_agent`, `send_input`, `wait` (also for `resume_agent`) or `close_agent`. */
+    tool: string;
+    sender_thread_id: string;
+    receiver_thread_ids: string[];
+    prompt: string | null;
+    agents_states: Record<string, { status: string; message: string | null }>;
+    status: "in_progress" | "completed" | "failed";
+  };
 
 /** Everything a thread reports while it runs a turn. */
 export type AgentEvent =

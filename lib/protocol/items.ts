@@ -94,6 +94,26 @@ export interface WebSearchCallItem {
   action?: { type: string; query?: string; queries?: string[]; url?: string; pattern?: string };
 }
 
+/** A tool search the model asks for; `execution: "client"` means we run it. */
+export interface ToolSearchCallItem extends OtherItem {
+  type: "tool_search_call";
+  id?: string;
+  call_id: string;
+  status?: string;
+  execution: string;
+  arguments: Record<string, unknown>;
+}
+
+/** The tools a client-run search found (namespaces with their deferred functions). */
+export interface ToolSearchOutputItem extends OtherItem {
+  type: "tool_search_output";
+  id?: string;
+  call_id: string;
+  status: string;
+  execution: string;
+  tools: Record<string, unknown>[];
+}
+
 /** Any item type we do not model is kept as-is and echoed. */
 export interface OtherItem {
   type: string;
@@ -125,6 +145,8 @@ const KEY_ORDER: Record<string, string[]> = {
   function_call_output: ["type", "id", "call_id", "output"],
   custom_tool_call_output: ["type", "id", "call_id", "output"],
   web_search_call: ["type", "id", "status", "action"],
+  tool_search_call: ["type", "id", "call_id", "status", "execution", "arguments"],
+  tool_search_output: ["type", "id", "call_id", "status", "execution", "tools"],
 };
 
 const OUTPUT_TEXT_ORDER = ["type", "text", "annotations", "logprobs"];
@@ -178,6 +200,12 @@ export function reasoningText(item: ReasoningItem): string {
 /** True for items that ask the client to run a tool. */
 export function isToolCall(item: AnyItem): item is ToolCallItem {
   return item.type === "function_call" || item.type === "custom_tool_call";
+}
+
+/** True for a `tool_search_call` the client must run. */
+export function isClientToolSearch(item: AnyItem): item is ToolSearchCallItem {
+  return item.type === "tool_search_call" &&
+    (item as { execution?: unknown }).execution === "client";
 }
 
 /** Text view of a tool output body (text parts joined). */
