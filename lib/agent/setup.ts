@@ -3,6 +3,11 @@
  * and identity (originator, user agent). Shared by `exec`, the interactive session and the
  * library.
  *
+ * Sub-agents: when `agents.max_depth` allows, the root thread gets an {@linkcode AgentControl}
+ * whose factory (here) builds each sub-agent as its own {@linkcode Thread}: own history, own
+ * exec sessions and tools, the same config, sandbox policy and model client. Sub-agent requests
+ * carry `x-openai-subagent: collab_spawn` and their lineage (parent thread and turn).
+ *
  * @module
  */
 
@@ -10,14 +15,19 @@ import type { ResolvedConfig } from "../config/load.ts";
 import { resolveApiKey } from "../config/providers.ts";
 import { ResponsesClient } from "../model/client.ts";
 import { modelInfo } from "../model/catalog.ts";
+import type { SubagentLineage } from "../model/request.ts";
 import { userAgent } from "../model/user_agent.ts";
-import { makePolicy } from "../sandbox/policy.ts";
+import { makePolicy, type SandboxPolicy } from "../sandbox/policy.ts";
 import type { AnyItem } from "../protocol/items.ts";
+import { uuidv7 } from "../protocol/ids.ts";
 import type { Tool, UserInterface } from "../../tools/define.ts";
 import type { ToolRegistry } from "../../tools/registry.ts";
+import { AGENT_CONTROL_SERVICE, MULTI_AGENT_NAMESPACE } from "../../tools/agents/mod.ts";
+import { AgentControl, type ChildSpec } from "./agent_control.ts";
+import { ThreadInbox } from "./inbox.ts";
 import { buildToolset } from "./toolset.ts";
 import { createThreadTools } from "./thread_tools.ts";
-import { Thread } from "./thread.ts";
+import { Thread, type ThreadOptions } from "./thread.ts";
 
 /** Options of {@linkcode openThread}. */
 export interface OpenThreadOptions {
@@ -43,6 +53,121 @@ export interface OpenThreadOptions {
   fetch?: typeof fetch;
 }
 
+/** The `ctx.services` key of a thread's {@linkcode ThreadInbox}. */
+export const INBOX_SERVICE = "inbox";
+
+/** What every thread of one tree shares. */
+interface TreeShared {
+  opts: OpenThreadOptions;
+  config: ResolvedConfig;
+  apiKey?: string;
+  originator: string;
+  client: ResponsesClient;
+  sandbox: SandboxPolicy;
+  control?: AgentControl;
+}
+
+/** One thread to make (the root, or a sub-agent). */
+interface ThreadPlan {
+  depth: number;
+  model: string;
+  reasoningEffort?: string;
+  threadId?: string;
+  history?: AnyItem[];
+  historyInitialization?: ThreadOptions["historyInitialization"];
+  lineage?: SubagentLineage;
+  root: boolean;
+}
+
+/** The developer message a forked sub-agent gets when it may not spawn agents itself. */
+function removedNamespacesItem(): AnyItem {
+  const text =
+    `<tools>\nRemoved deferred tool namespaces:\n- ${MULTI_AGENT_NAMESPACE.name}: ${MULTI_AGENT_NAMESPACE.description}\nNo deferred tool namespaces remain.\n</tools>`;
+  return {
+    type: "message",
+    id: `msg_${uuidv7()}`,
+    role: "developer",
+    content: [{ type: "input_text", text }],
+  };
+}
+
+async function makeThread(tree: TreeShared, plan: ThreadPlan): Promise<Thread> {
+  const { config, opts, control } = tree;
+  const model = modelInfo(plan.model);
+  const canSpawn = control !== undefined && control.canSpawnAt(plan.depth) &&
+    model.toolFamily === "classic";
+  const inbox = new ThreadInbox();
+  const shutdown: (() => Promise<void> | void)[] = [];
+  if (plan.root && control) shutdown.push(() => control.shutdownAll());
+  let tools = plan.root ? opts.tools : undefined;
+  if (!tools) {
+    const made = createThreadTools();
+    shutdown.push(made.shutdown);
+    tools = buildToolset({
+      model,
+      updatePlan: config.updatePlanTool,
+      webSearch: config.webSearchTool,
+      extra: config.table.tools?.extra,
+      execTools: made.execTools,
+      applyPatch: made.applyPatch,
+      localTools: made.localTools,
+      subagents: canSpawn,
+    });
+  }
+  if (plan.root) { for (const t of opts.extraTools ?? []) tools.register(t); }
+  let history = plan.history;
+  if (history && plan.historyInitialization === "warm_fork" && !canSpawn) {
+    history = [...history, removedNamespacesItem()];
+  }
+  const onHistoryItem = plan.root ? opts.onHistoryItem : undefined;
+  const drainInbox = inbox.hook(onHistoryItem);
+  const mode = plan.root ? opts.collaborationMode ?? "default" : "default";
+  const thread = await Thread.create({
+    cwd: opts.cwd,
+    codexHome: config.codexHome,
+    env: config.env,
+    client: tree.client,
+    tools,
+    model: plan.model,
+    provider: config.provider,
+    apiKey: tree.apiKey,
+    reasoningEffort: plan.reasoningEffort,
+    reasoningSummary: config.reasoningSummary,
+    verbosity: config.verbosity,
+    sandbox: tree.sandbox,
+    approvalPolicy: config.approvalPolicy,
+    originator: tree.originator,
+    userAgent: userAgent(tree.originator, config.env),
+    turnTrigger: opts.turnTrigger,
+    threadId: plan.threadId,
+    history,
+    historyInitialization: plan.historyInitialization,
+    collaborationMode: mode,
+    context: {
+      baseInstructions: config.baseInstructions,
+      developerInstructions: config.developerInstructions,
+      projectDocMaxBytes: config.projectDocMaxBytes,
+      collaborationMode: plan.root && opts.announceCollaborationMode ? mode : undefined,
+      deferredTools: canSpawn ? [MULTI_AGENT_NAMESPACE] : undefined,
+    },
+    ui: plan.root ? opts.ui : undefined,
+    services: { [AGENT_CONTROL_SERVICE]: control, [INBOX_SERVICE]: inbox },
+    subagent: plan.lineage ? "collab_spawn" : undefined,
+    lineage: plan.lineage,
+    onHistoryItem,
+    beforeSample: async (h) => {
+      await drainInbox(h);
+    },
+    onShutdown: shutdown,
+  });
+  control?.attach(thread.id, {
+    depth: plan.depth,
+    deliver: (item) => inbox.post(item),
+    history: () => thread.history,
+  });
+  return thread;
+}
+
 /** Creates the thread described by the config. Throws `ConfigError` for a missing API key. */
 export async function openThread(opts: OpenThreadOptions): Promise<Thread> {
   const { config } = opts;
@@ -55,53 +180,32 @@ export async function openThread(opts: OpenThreadOptions): Promise<Thread> {
     [...(opts.addDirs ?? []), ...config.writableRoots],
     config.networkAccess,
   );
-  const model = modelInfo(config.model);
-  const shutdown: (() => Promise<void> | void)[] = [];
-  let tools = opts.tools;
-  if (!tools) {
-    const made = createThreadTools();
-    shutdown.push(made.shutdown);
-    tools = buildToolset({
-      model,
-      updatePlan: config.updatePlanTool,
-      webSearch: config.webSearchTool,
-      extra: config.table.tools?.extra,
-      execTools: made.execTools,
-      applyPatch: made.applyPatch,
-      localTools: made.localTools,
+  const tree: TreeShared = { opts, config, apiKey, originator, client, sandbox };
+  const { maxThreads, maxDepth } = config.agents;
+  if (!opts.tools && maxDepth >= 1 && maxThreads >= 1) {
+    tree.control = new AgentControl({
+      maxThreads,
+      maxDepth,
+      factory: (spec: ChildSpec) =>
+        makeThread(tree, {
+          depth: spec.depth,
+          model: spec.model ?? config.model,
+          reasoningEffort: spec.reasoningEffort ?? config.reasoningEffort,
+          threadId: spec.agentId,
+          history: spec.history,
+          historyInitialization: spec.historyInitialization,
+          lineage: spec.lineage,
+          root: false,
+        }),
     });
   }
-  for (const t of opts.extraTools ?? []) tools.register(t);
-  const mode = opts.collaborationMode ?? "default";
-  return await Thread.create({
-    cwd: opts.cwd,
-    codexHome: config.codexHome,
-    env: config.env,
-    client,
-    tools,
+  return await makeThread(tree, {
+    depth: 0,
     model: config.model,
-    provider: config.provider,
-    apiKey,
     reasoningEffort: config.reasoningEffort,
-    reasoningSummary: config.reasoningSummary,
-    verbosity: config.verbosity,
-    sandbox,
-    approvalPolicy: config.approvalPolicy,
-    originator,
-    userAgent: userAgent(originator, config.env),
-    turnTrigger: opts.turnTrigger,
     threadId: opts.threadId,
     history: opts.history,
     historyInitialization: opts.historyInitialization,
-    collaborationMode: mode,
-    context: {
-      baseInstructions: config.baseInstructions,
-      developerInstructions: config.developerInstructions,
-      projectDocMaxBytes: config.projectDocMaxBytes,
-      collaborationMode: opts.announceCollaborationMode ? mode : undefined,
-    },
-    ui: opts.ui,
-    onHistoryItem: opts.onHistoryItem,
-    onShutdown: shutdown,
+    root: true,
   });
 }

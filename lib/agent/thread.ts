@@ -12,7 +12,7 @@ import { emptyUsage, type Usage } from "../protocol/events.ts";
 import { uuidv7 } from "../protocol/ids.ts";
 import type { ResponsesClient } from "../model/client.ts";
 import { fallbackWarning, type ModelInfo, modelInfo } from "../model/catalog.ts";
-import type { TurnRequestContext } from "../model/request.ts";
+import type { SubagentLineage, TurnRequestContext } from "../model/request.ts";
 import type { ProviderInfo } from "../config/providers.ts";
 import type { SandboxPolicy } from "../sandbox/policy.ts";
 import type { ApprovalPolicy, ToolContext, UserInterface } from "../../tools/define.ts";
@@ -46,7 +46,7 @@ export interface ThreadOptions {
   threadId?: string;
   /** A stored history to continue (it already holds its initial context). */
   history?: AnyItem[];
-  historyInitialization?: "new" | "resumed" | "forked";
+  historyInitialization?: "new" | "resumed" | "forked" | "warm_fork";
   /** Settings of the initial context (when the history is new). */
   context?: Partial<
     Pick<
@@ -64,6 +64,8 @@ export interface ThreadOptions {
   services?: Record<string, unknown>;
   agentName?: string;
   subagent?: string;
+  /** Sub-agent threads: their place in the tree (read at every turn, so it may be updated). */
+  lineage?: SubagentLineage;
   installationId?: string;
   /** Called with every item appended to the history (persistence). */
   onHistoryItem?(item: AnyItem): void;
@@ -274,6 +276,7 @@ export class Thread {
         threadSource: "user",
         agentName: o.agentName ?? "/root",
         subagent: o.subagent,
+        lineage: o.lineage ? { ...o.lineage } : undefined,
         outputSchema: opts.outputSchema,
         parallelToolCalls: this.#model.supportsParallelToolCalls,
       };

@@ -3,14 +3,24 @@
  * independent of threads. Which tools the model sees follows the model's tool family and the
  * config, in upstream's order for the classic (gpt-5.5) family:
  * `exec_command`, `write_stdin`, [`update_plan`], `request_user_input`, `apply_patch`,
- * `view_image`, `get_goal`, `create_goal`, `update_goal`, `web_search`; then any extra local
- * tools from `[tools] extra`.
+ * `view_image`, `get_goal`, `create_goal`, `update_goal`, [`tool_search`], `web_search`; then any
+ * extra local tools from `[tools] extra`. `tool_search` is there when the thread may spawn
+ * sub-agents: it finds the deferred `multi_agent_v1` namespace (`spawn_agent`, `send_input`,
+ * `resume_agent`, `wait_agent`, `close_agent`), which the `<tools>` developer section announces.
  *
  * @module
  */
 
-import type { Tool } from "../../tools/define.ts";
+import type { ToolCallItem } from "../protocol/items.ts";
+import type { Tool, ToolContext, ToolResult } from "../../tools/define.ts";
+import { toolSpec } from "../../tools/define.ts";
 import { ToolRegistry } from "../../tools/registry.ts";
+import { createAgentTools, MULTI_AGENT_NAMESPACE } from "../../tools/agents/mod.ts";
+import {
+  createToolSearchTool,
+  type DeferredNamespace,
+  toolSearchSpec,
+} from "../../tools/tool_search.ts";
 import { createUpdatePlanTool } from "../../tools/update_plan.ts";
 import { createRequestUserInputTool } from "../../tools/request_user_input.ts";
 import { createRequestPermissionsTool } from "../../tools/request_permissions.ts";
@@ -18,6 +28,71 @@ import { createViewImageTool } from "../../tools/view_image.ts";
 import { createWebSearchTool } from "../../tools/web_search.ts";
 import { createGoalTools } from "../../tools/goals.ts";
 import type { ModelInfo } from "../model/catalog.ts";
+
+/**
+ * A registry that also holds deferred namespaces (callable as `namespace` + `name`, found with
+ * `tool_search`), hidden tools (callable, announced elsewhere, e.g. code mode's
+ * `additional_tools` item) and tools whose request entry is not a function (`tool_search`).
+ */
+export class ToolsetRegistry extends ToolRegistry {
+  #namespaces: DeferredNamespace[] = [];
+  #hidden = new ToolRegistry();
+  #specs = new Map<string, Record<string, unknown>>();
+
+  /** Adds a tool whose `tools` entry is `spec` (dispatched like any other tool). */
+  registerWithSpec(tool: Tool, spec: Record<string, unknown>): this {
+    this.register(tool);
+    this.#specs.set(tool.name, spec);
+    return this;
+  }
+
+  /** Adds a deferred namespace. */
+  addNamespace(ns: DeferredNamespace): this {
+    this.#namespaces.push(ns);
+    return this;
+  }
+
+  /** The deferred namespaces, in order. */
+  namespaces(): DeferredNamespace[] {
+    return [...this.#namespaces];
+  }
+
+  /** Adds a tool that can be called but is not sent in `tools`. */
+  registerHidden(tool: Tool): this {
+    this.#hidden.register(tool);
+    return this;
+  }
+
+  /** The hidden tools, in registration order. */
+  hidden(): Tool[] {
+    return this.#hidden.list();
+  }
+
+  override specs(): Record<string, unknown>[] {
+    return this.list().map((t) => this.#specs.get(t.name) ?? toolSpec(t));
+  }
+
+  override isParallel(name: string): boolean {
+    return super.has(name) ? super.isParallel(name) : this.#hidden.isParallel(name);
+  }
+
+  override async dispatch(call: ToolCallItem, ctx: ToolContext): Promise<ToolResult> {
+    const namespace = call.type === "function_call" ? call.namespace : undefined;
+    if (namespace) {
+      const ns = this.#namespaces.find((n) => n.name === namespace);
+      const tool = ns?.tools.find((t) => t.name === call.name);
+      if (tool) return await new ToolRegistry([tool]).dispatch(call, ctx);
+      if (namespace === "functions" && this.#hidden.has(call.name)) {
+        return await this.#hidden.dispatch(call, ctx);
+      }
+      return { output: `unsupported call: ${namespace}${call.name}`, success: false };
+    }
+    if (!super.has(call.name) && this.#hidden.has(call.name)) {
+      return await this.#hidden.dispatch(call, ctx);
+    }
+    return await super.dispatch(call, ctx);
+  }
+}
 
 /** What shapes the tool set. */
 export interface ToolsetOptions {
@@ -33,11 +108,13 @@ export interface ToolsetOptions {
   applyPatch?: Tool;
   /** Local tools available for `extra`, by name. */
   localTools?: Record<string, Tool>;
+  /** The thread may spawn sub-agents (adds `tool_search` and the `multi_agent_v1` namespace). */
+  subagents?: boolean;
 }
 
 /** Builds the registry for a thread. */
-export function buildToolset(opts: ToolsetOptions): ToolRegistry {
-  const reg = new ToolRegistry();
+export function buildToolset(opts: ToolsetOptions): ToolsetRegistry {
+  const reg = new ToolsetRegistry();
   if (opts.execTools) {
     reg.register(opts.execTools.execCommand).register(opts.execTools.writeStdin);
   }
@@ -46,6 +123,10 @@ export function buildToolset(opts: ToolsetOptions): ToolRegistry {
   if (opts.applyPatch) reg.register(opts.applyPatch);
   reg.register(createViewImageTool());
   for (const t of createGoalTools()) reg.register(t);
+  if (opts.subagents) {
+    reg.addNamespace({ ...MULTI_AGENT_NAMESPACE, tools: createAgentTools() });
+    reg.registerWithSpec(createToolSearchTool(() => reg.namespaces()), toolSearchSpec());
+  }
   if (opts.webSearch) reg.register(createWebSearchTool());
   const local: Record<string, Tool> = {
     request_permissions: createRequestPermissionsTool(),
