@@ -15,6 +15,7 @@ export const MAIN_HELP = `denocodex ${VERSION}: the Codex coding agent, as one D
 Usage:
   denocodex [OPTIONS] [PROMPT]          Interactive session (one turn when stdin is piped)
   denocodex exec [OPTIONS] [PROMPT|-]   One non-interactive turn (--json for JSONL events)
+  denocodex resume|fork [ID|--last] [PROMPT]  Continue (or copy) a saved session
   denocodex doctor [--json] [--skip-live]
   denocodex compat-server --port PORT --backend URL [--provider NAME]
   denocodex storage-server --port PORT --root DIR
@@ -84,6 +85,11 @@ async function dispatch(args: string[], io: CliIo): Promise<number> {
       const { execCommand } = await import("./exec.ts");
       return await execCommand(rest, io);
     }
+    case "resume":
+    case "fork": {
+      const { resumeCommand } = await import("./resume_cmd.ts");
+      return await resumeCommand(first, rest, io);
+    }
     case "doctor": {
       const { doctorCommand } = await import("./doctor.ts");
       return await doctorCommand(rest, io.env, io.cwd, { stdout: io.stdout, stderr: io.stderr });
@@ -105,11 +111,8 @@ async function dispatch(args: string[], io: CliIo): Promise<number> {
     case "--call":
       return await callFlag(rest, io);
   }
-  if (first === undefined && io.stdinIsTty) {
-    io.stdout(MAIN_HELP);
-    return 0;
-  }
-  // Non-interactive fallback: one turn, as `exec`.
-  const { execCommand } = await import("./exec.ts");
-  return await execCommand(args, io);
+  // A terminal on stdin opens the interactive session (a prompt argument is its first turn);
+  // piped stdin runs one turn and exits.
+  const { interactiveCommand } = await import("./interactive/command.ts");
+  return await interactiveCommand(args, io);
 }
