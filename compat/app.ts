@@ -60,6 +60,8 @@ export interface CompatAppOptions {
   now?: () => number;
   /** Receives one line per finished request. */
   log?: (line: string) => void;
+  /** When aborted, running responses end at once (`response.failed`); used at shutdown. */
+  signal?: AbortSignal;
 }
 
 /** Creates the compat app. Throws a `TypeError` for a bad backend URL. */
@@ -84,6 +86,7 @@ export function createCompatApp(options: CompatAppOptions): Hono {
     now,
     ...(options.model ? { model: options.model } : {}),
     ...(options.log ? { log: options.log } : {}),
+    ...(options.signal ? { shutdown: options.signal } : {}),
   };
 
   const app = new Hono();

@@ -43,6 +43,8 @@ export interface ResponsesHandlerDeps {
   now: () => number;
   /** One line per finished request (never carries secrets or content). */
   log?: (line: string) => void;
+  /** Aborted when the server stops: running responses end with `response.failed`. */
+  shutdown?: AbortSignal;
 }
 
 /** Most follow-up rounds for mock searches in one response. */
@@ -89,14 +91,28 @@ export async function handleResponses(
     findItem: (id) => deps.store.findItem(id),
   });
 
+  // Aborted when the client goes away (the SSE body is cancelled) or the server shuts down.
+  // `request.signal` is not used: Deno also aborts it after every successful response.
   const abort = new AbortController();
+  const shutdown = () => abort.abort(SHUTTING_DOWN);
+  deps.shutdown?.addEventListener("abort", shutdown, { once: true });
+  const release = () => deps.shutdown?.removeEventListener("abort", shutdown);
   let first: ChatStream | BackendError;
   try {
     first = await deps.backend.open(translated.chat, abort.signal);
   } catch (err) {
-    if (!(err instanceof BackendError)) throw err;
+    if (!(err instanceof BackendError)) {
+      release();
+      if (err === SHUTTING_DOWN) {
+        throw new CompatHttpError(503, "the compat server is shutting down; retry elsewhere");
+      }
+      throw err;
+    }
     // A context overflow goes into the stream, where clients such as Codex recognise it.
-    if (!req.stream || err.code !== "context_length_exceeded") throw backendErrorToHttp(err);
+    if (!req.stream || err.code !== "context_length_exceeded") {
+      release();
+      throw backendErrorToHttp(err);
+    }
     first = err;
   }
 
@@ -109,6 +125,7 @@ export async function handleResponses(
     abort,
     response: initialResponse(responseId, req, Math.floor(deps.now() / 1000)),
     streaming: req.stream,
+    release,
     onFinish: (final) => {
       if (req.store && final.status !== "failed") {
         const items = [...history, ...final.output];
@@ -176,8 +193,15 @@ interface RunInit {
   abort: AbortController;
   response: ResponseObject;
   streaming: boolean;
+  /** Drops the abort listeners; called once when the run ends. */
+  release: () => void;
   onFinish: (final: ResponseObject) => void;
 }
+
+/** Abort reason: the client closed the connection. */
+const CLIENT_GONE = new Error("the client went away");
+/** Abort reason: the server is stopping. */
+const SHUTTING_DOWN = new Error("the compat server is shutting down");
 
 /** One response being produced: backend rounds in, Responses events out. */
 class ResponseRun {
@@ -228,8 +252,7 @@ class ResponseRun {
       },
       cancel: async () => {
         cancelled = true;
-        this.#init.abort.abort();
-        this.#current?.close();
+        this.#init.abort.abort(CLIENT_GONE);
         await gen.return(this.#assembler.response);
       },
     }, { highWaterMark: 0 });
@@ -244,10 +267,12 @@ class ResponseRun {
   async *#run(): AsyncGenerator<string, ResponseObject> {
     const { deps, first, abort } = this.#init;
     const asm = this.#assembler;
-    asm.start();
-    yield this.#take();
+    const stopReading = () => this.#current?.close();
+    abort.signal.addEventListener("abort", stopReading, { once: true });
     let final: ResponseObject;
     try {
+      asm.start();
+      yield this.#take();
       if (first instanceof BackendError) throw first;
       this.#current = first;
       let chat: ChatRequest = this.#init.translated.chat;
@@ -276,16 +301,20 @@ class ResponseRun {
       }
       final = asm.complete();
     } catch (err) {
-      if (abort.signal.aborted) {
-        deps.log?.(`POST /v1/responses stream ${asm.response.id} cancelled by the client`);
+      if (abort.signal.reason === CLIENT_GONE) {
+        deps.log?.(`POST /v1/responses ${asm.response.id} cancelled by the client`);
         return asm.response;
       }
-      const backendError = err instanceof BackendError
+      const backendError = abort.signal.reason === SHUTTING_DOWN
+        ? new BackendError("the compat server is shutting down; retry elsewhere")
+        : err instanceof BackendError
         ? err
         : new BackendError(`compat server error: ${deps.backend.redact(errorMessage(err))}`);
       final = asm.fail({ code: backendError.code, message: backendError.message });
     } finally {
       this.#current?.close();
+      abort.signal.removeEventListener("abort", stopReading);
+      this.#init.release();
     }
     this.#init.onFinish(final);
     yield this.#take();

@@ -40,9 +40,10 @@ export async function startCompatServer(
   options: StartCompatServerOptions,
 ): Promise<CompatServerHandle> {
   const { port = 0, host = "127.0.0.1", signal, ...appOptions } = options;
-  const app = createCompatApp(appOptions);
-  const listening = Promise.withResolvers<Deno.NetAddr>();
   const controller = new AbortController();
+  // Stopping the server also ends running responses, so shutdown never waits on a backend.
+  const app = createCompatApp({ ...appOptions, signal: controller.signal });
+  const listening = Promise.withResolvers<Deno.NetAddr>();
   const onAbort = () => controller.abort();
   signal?.addEventListener("abort", onAbort, { once: true });
   const server = Deno.serve({

@@ -81,6 +81,8 @@ export interface FakeChatServer {
   url: string;
   port: number;
   requests: RecordedRequest[];
+  /** Streamed answers still open (not finished, failed or cancelled by the client). */
+  openStreams(): number;
   close(): Promise<void>;
 }
 
@@ -200,7 +202,7 @@ function sseBody(
             return;
           case "disconnect":
             streams.delete(controller);
-            controller.error(new Error("fake backend disconnect"));
+            controller.error(new Error("fake backend disconnect (a scripted fault)"));
             return;
           case "no-done":
             return finish(controller);
@@ -301,10 +303,11 @@ export async function startFakeChatServer(
     url: `http://127.0.0.1:${addr.port}/v1`,
     port: addr.port,
     requests,
+    openStreams: () => streams.size,
     close: async () => {
       for (const s of streams) {
         try {
-          s.error(new Error("fake chat server closed"));
+          s.close();
         } catch {
           // already closed
         }
@@ -337,4 +340,27 @@ if (import.meta.main) {
   const stop = () => server.close().then(() => Deno.exit(0));
   Deno.addSignalListener("SIGTERM", stop);
   Deno.addSignalListener("SIGINT", stop);
+}
+
+/** One parsed SSE event of a Responses stream. */
+export interface SseEvent {
+  event: string;
+  // deno-lint-ignore no-explicit-any
+  data: any;
+}
+
+/** Parses a complete `text/event-stream` body (as the compat server writes it). */
+export function parseSse(text: string): SseEvent[] {
+  const out: SseEvent[] = [];
+  for (const frame of text.split("\n\n")) {
+    if (frame.trim() === "") continue;
+    let event = "";
+    const data: string[] = [];
+    for (const line of frame.split("\n")) {
+      if (line.startsWith("event: ")) event = line.slice(7);
+      else if (line.startsWith("data: ")) data.push(line.slice(6));
+    }
+    out.push({ event, data: JSON.parse(data.join("\n")) });
+  }
+  return out;
 }
