@@ -121,6 +121,19 @@ export type AgentEvent =
   /** A retry of the stream layer: `Reconnecting... n/5 (reason)`. */
   | { type: "stream_error"; message: string }
   | { type: "steer_inserted"; text: string }
+  /**
+   * The history was compacted: `history` is the whole new history (initial context, recent user
+   * messages, the summary message); persistence records it so a resume rebuilds the same.
+   */
+  | {
+    type: "context_compacted";
+    trigger: "auto" | "manual";
+    summary: string;
+    history: AnyItem[];
+    /** Estimated tokens of the history before and after. */
+    tokens_before: number;
+    tokens_after: number;
+  }
   | { type: "turn_completed"; turn_id: string; usage: Usage; last_message: string | null }
   | { type: "turn_failed"; turn_id: string; usage: Usage; message: string }
   | { type: "turn_aborted"; turn_id: string; usage: Usage; reason: string };
