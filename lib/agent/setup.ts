@@ -50,6 +50,12 @@ export interface OpenThreadOptions {
   /** Include the `<collaboration_mode>` section (interactive sessions). */
   announceCollaborationMode?: boolean;
   onHistoryItem?(item: AnyItem): void;
+  /** Passed to the thread (compaction, see `ThreadOptions`). */
+  beforeSample?: ThreadOptions["beforeSample"];
+  /** Passed to the thread (`/compact`, see `ThreadOptions`). */
+  compact?: ThreadOptions["compact"];
+  /** Passed to the thread (kept across resume and fork, see `ThreadOptions`). */
+  contextWindowId?: string;
   fetch?: typeof fetch;
 }
 
@@ -121,6 +127,7 @@ async function makeThread(tree: TreeShared, plan: ThreadPlan): Promise<Thread> {
   }
   const onHistoryItem = plan.root ? opts.onHistoryItem : undefined;
   const drainInbox = inbox.hook(onHistoryItem);
+  const outerBeforeSample = plan.root ? opts.beforeSample : undefined;
   const mode = plan.root ? opts.collaborationMode ?? "default" : "default";
   const thread = await Thread.create({
     cwd: opts.cwd,
@@ -155,9 +162,12 @@ async function makeThread(tree: TreeShared, plan: ThreadPlan): Promise<Thread> {
     subagent: plan.lineage ? "collab_spawn" : undefined,
     lineage: plan.lineage,
     onHistoryItem,
-    beforeSample: async (h) => {
+    beforeSample: async (h, signal) => {
       await drainInbox(h);
+      await outerBeforeSample?.(h, signal);
     },
+    compact: plan.root ? opts.compact : undefined,
+    contextWindowId: plan.root ? opts.contextWindowId : undefined,
     onShutdown: shutdown,
   });
   control?.attach(thread.id, {

@@ -10,7 +10,7 @@ import type { AnyItem, ContentPart, MessageItem, ToolCallItem } from "../protoco
 import type { AgentEvent, EventSink } from "../protocol/events.ts";
 import { emptyUsage, type Usage } from "../protocol/events.ts";
 import { uuidv7 } from "../protocol/ids.ts";
-import type { ResponsesClient } from "../model/client.ts";
+import type { ModelResponse, ResponsesClient } from "../model/client.ts";
 import { fallbackWarning, type ModelInfo, modelInfo } from "../model/catalog.ts";
 import type { SubagentLineage, TurnRequestContext } from "../model/request.ts";
 import type { ProviderInfo } from "../config/providers.ts";
@@ -21,6 +21,15 @@ import { buildInitialContext, type InitialContextOptions } from "../context/init
 import { installationId as loadInstallationId } from "./installation.ts";
 import { workspaceInfo } from "./git.ts";
 import { runTurn, type TurnResult } from "./loop.ts";
+import { buildRequest } from "../model/request.ts";
+import { dropOrphanOutputs } from "../session/history.ts";
+
+/** Upstream's `history_initialization` for a stored history: `cold_resume` and `cold_fork`. */
+function wireHistoryInitialization(value: string | undefined): string {
+  if (value === "resumed") return "cold_resume";
+  if (value === "forked") return "cold_fork";
+  return value ?? "new";
+}
 
 /** Options of {@linkcode Thread.create}. */
 export interface ThreadOptions {
@@ -71,6 +80,16 @@ export interface ThreadOptions {
   onHistoryItem?(item: AnyItem): void;
   /** Runs before each sampling request (compaction). */
   beforeSample?(history: AnyItem[], signal: AbortSignal): Promise<void>;
+  /**
+   * Compacts `history` in place now (the `/compact` command, see {@linkcode Thread.compact}).
+   * Resolves to false when it did not (the history is then unchanged).
+   */
+  compact?(history: AnyItem[], signal: AbortSignal): Promise<boolean>;
+  /**
+   * `context_window_id` of the turn metadata; a resumed or forked thread keeps the stored one
+   * (upstream does). A new id when omitted.
+   */
+  contextWindowId?: string;
   /** Called on shutdown (kill exec sessions, close sub-agents...). */
   onShutdown?: (() => Promise<void> | void)[];
   now?: () => number;
@@ -98,7 +117,8 @@ export class Thread {
   #closed = false;
   #model: ModelInfo;
   #installationId: string;
-  #contextWindowId = uuidv7();
+  #contextWindowId: string;
+  #requestContext: TurnRequestContext | null = null;
   #warned = false;
   #collaborationMode?: string;
   /** Usage summed over every turn of the thread. */
@@ -112,6 +132,7 @@ export class Thread {
     this.#model = modelInfo(opts.model);
     this.#installationId = installationId;
     this.#collaborationMode = opts.collaborationMode;
+    this.#contextWindowId = opts.contextWindowId ?? uuidv7();
   }
 
   /** Creates a thread; builds the initial context unless a history is given. */
@@ -170,6 +191,11 @@ export class Thread {
     return () => this.#listeners.delete(listener);
   }
 
+  /** Sends `event` to every listener (hooks such as compaction report through it). */
+  emit(event: AgentEvent): void {
+    this.#emit(event);
+  }
+
   #emit = (event: AgentEvent): void => {
     for (const l of this.#listeners) {
       try {
@@ -210,6 +236,73 @@ export class Thread {
     }
     void this.run(text).catch(() => {});
     return false;
+  }
+
+  /**
+   * Compacts the history now (the `/compact` command), after any running turn, with the
+   * `compact` hook. Resolves to false without a hook or when compaction failed (the history is
+   * then unchanged). {@linkcode interrupt} cancels it.
+   */
+  compact(): Promise<boolean> {
+    if (this.#closed) return Promise.reject(new Error("thread is shut down"));
+    const hook = this.#opts.compact;
+    if (!hook) return Promise.resolve(false);
+    const next = this.#tail.then(async () => {
+      const controller = new AbortController();
+      this.#running = controller;
+      try {
+        return await hook(this.history, controller.signal);
+      } finally {
+        this.#running = null;
+      }
+    });
+    this.#tail = next.catch(() => {});
+    return next;
+  }
+
+  /**
+   * One model request with this thread's settings and tools, outside the turn loop (compaction
+   * summarizes with it): the running turn's ids, or a fresh turn id between turns.
+   */
+  async sample(input: AnyItem[], signal: AbortSignal): Promise<ModelResponse> {
+    const ctx = this.#requestContext ?? await this.#makeRequestContext(uuidv7(), {});
+    const req = buildRequest(ctx, input, this.tools.specs());
+    return await this.#opts.client.stream(req, {
+      onRetry: (message) => this.#emit({ type: "stream_error", message }),
+    }, signal);
+  }
+
+  async #makeRequestContext(turnId: string, opts: RunOptions): Promise<TurnRequestContext> {
+    const o = this.#opts;
+    return {
+      model: this.#model,
+      provider: o.provider,
+      apiKey: o.apiKey,
+      env: o.env,
+      threadId: this.id,
+      turnId,
+      installationId: this.#installationId,
+      contextWindowId: this.#contextWindowId,
+      originator: o.originator,
+      userAgent: o.userAgent,
+      reasoningEffort: o.reasoningEffort,
+      reasoningSummary: o.reasoningSummary,
+      verbosity: o.verbosity,
+      sandboxMode: o.sandbox.mode,
+      workspaces: await workspaceInfo(o.cwd),
+      turnStartedAtMs: (o.now ?? Date.now)(),
+      // Upstream sends `cold_resume` / `cold_fork`; the request type predates those values.
+      historyInitialization: wireHistoryInitialization(
+        o.historyInitialization,
+      ) as TurnRequestContext["historyInitialization"],
+      turnTrigger: o.turnTrigger ?? "user",
+      threadSource: "user",
+      agentName: o.agentName ?? "/root",
+      subagent: o.subagent,
+      lineage: o.lineage ? { ...o.lineage } : undefined,
+      outputSchema: opts.outputSchema,
+      parallelToolCalls: this.#model.supportsParallelToolCalls,
+    };
   }
 
   /** Interrupts the running turn (its commands are killed). */
@@ -254,32 +347,8 @@ export class Thread {
         ),
       });
       const o = this.#opts;
-      const requestContext: TurnRequestContext = {
-        model: this.#model,
-        provider: o.provider,
-        apiKey: o.apiKey,
-        env: o.env,
-        threadId: this.id,
-        turnId,
-        installationId: this.#installationId,
-        contextWindowId: this.#contextWindowId,
-        originator: o.originator,
-        userAgent: o.userAgent,
-        reasoningEffort: o.reasoningEffort,
-        reasoningSummary: o.reasoningSummary,
-        verbosity: o.verbosity,
-        sandboxMode: o.sandbox.mode,
-        workspaces: await workspaceInfo(o.cwd),
-        turnStartedAtMs: (o.now ?? Date.now)(),
-        historyInitialization: o.historyInitialization ?? "new",
-        turnTrigger: o.turnTrigger ?? "user",
-        threadSource: "user",
-        agentName: o.agentName ?? "/root",
-        subagent: o.subagent,
-        lineage: o.lineage ? { ...o.lineage } : undefined,
-        outputSchema: opts.outputSchema,
-        parallelToolCalls: this.#model.supportsParallelToolCalls,
-      };
+      const requestContext = await this.#makeRequestContext(turnId, opts);
+      this.#requestContext = requestContext;
       const result = await runTurn(this.history, [userItem], {
         client: o.client,
         tools: this.tools,
@@ -307,9 +376,12 @@ export class Thread {
       for (const k of Object.keys(this.totalUsage) as (keyof Usage)[]) {
         this.totalUsage[k] += result.usage[k];
       }
+      // An interrupt after a mid-turn compaction can answer calls that were compacted away.
+      if (result.status === "aborted") dropOrphanOutputs(this.history);
       return result;
     } finally {
       this.#running = null;
+      this.#requestContext = null;
       // Steers that arrived after the last sampling boundary start the next turn.
       const leftover = this.#steers.splice(0);
       if (leftover.length && !this.#closed) void this.run(leftover.join("\n")).catch(() => {});

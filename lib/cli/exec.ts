@@ -12,7 +12,7 @@ import { UserError } from "../config/errors.ts";
 import { SANDBOX_MODES, type SandboxMode } from "../sandbox/policy.ts";
 import type { ContentPart } from "../protocol/items.ts";
 import { isGitRepo, prefetchGit } from "../agent/git.ts";
-import { openThread } from "../agent/setup.ts";
+import { openSessionThread, type SessionTarget, targetSession } from "./resume_cmd.ts";
 import { JsonlRenderer } from "./exec_json.ts";
 import { HumanRenderer } from "./exec_human.ts";
 import { colorEnabled } from "./color.ts";
@@ -49,12 +49,16 @@ const EXEC_OPTIONS = {
   "output-last-message": { type: "string", short: "o" },
   "output-schema": { type: "string" },
   ephemeral: { type: "boolean" },
+  last: { type: "boolean" },
+  all: { type: "boolean" },
 } as const;
 
 /** `exec --help`. */
 export const EXEC_HELP = `Run one non-interactive turn.
 
 Usage: denocodex exec [OPTIONS] [PROMPT|-]
+       denocodex exec [OPTIONS] resume <SESSION_ID|--last> [PROMPT|-]
+       denocodex exec [OPTIONS] fork <SESSION_ID|--last> [PROMPT|-]
 
   PROMPT                      The task; '-' or nothing reads it from stdin
       --json                  Print upstream's JSONL events (alias --experimental-json)
@@ -73,6 +77,8 @@ Usage: denocodex exec [OPTIONS] [PROMPT|-]
       --enable/--disable FEATURE  Switch a feature flag
       --strict-config         Unknown config keys are errors
       --ephemeral             Do not persist the session
+      --last                  resume/fork: the most recent session of this directory
+      --all                   resume/fork --last: any directory
       --color always|never|auto
 `;
 
@@ -141,7 +147,20 @@ export async function execCommand(args: string[], io: CliIo): Promise<number> {
   if (v["full-auto"]) sandboxMode ??= "workspace-write";
   if (v["dangerously-bypass-approvals-and-sandbox"]) sandboxMode = "danger-full-access";
 
-  const positional = parsed.positionals.join(" ") || undefined;
+  // `exec resume <id|--last> [PROMPT]` and `exec fork ...` continue a saved session.
+  let positionals = parsed.positionals;
+  const mode = positionals[0] === "resume" || positionals[0] === "fork"
+    ? positionals[0]
+    : undefined;
+  let sessionId: string | undefined;
+  if (mode) {
+    positionals = positionals.slice(1);
+    if (!v.last) sessionId = positionals.shift();
+    if (sessionId === undefined && !v.last) {
+      throw new UserError(`exec ${mode} needs a session id or --last`, 2);
+    }
+  }
+  const positional = positionals.join(" ") || undefined;
   let stdinText: string | undefined;
   if (!io.stdinIsTty) {
     io.stderr("Reading additional input from stdin...\n");
@@ -168,13 +187,30 @@ export async function execCommand(args: string[], io: CliIo): Promise<number> {
     content.push({ type: "input_image", image_url: await imageDataUrl(resolve(io.cwd, img)) });
   }
 
-  const thread = await openThread({
+  const target: SessionTarget = mode
+    ? {
+      mode,
+      session: await targetSession({
+        codexHome: config.codexHome,
+        cwd,
+        id: sessionId,
+        last: v.last,
+        all: v.all,
+      }),
+    }
+    : { mode: "new" };
+  const session = await openSessionThread({
     config,
     cwd,
     originator: "codex_exec",
     turnTrigger: "exec",
     addDirs: (v["add-dir"] ?? []).map((d) => resolve(io.cwd, d)),
+    target,
+    source: "exec",
+    ephemeral: v.ephemeral,
+    onWarning: (message) => io.stderr(`warning: ${message}\n`),
   });
+  const thread = session.thread;
   const human = new HumanRenderer({
     stdout: io.stdout,
     stderr: io.stderr,
@@ -196,6 +232,6 @@ export async function execCommand(args: string[], io: CliIo): Promise<number> {
   } finally {
     removeSignal();
     unsubscribe();
-    await thread.shutdown();
+    await session.close();
   }
 }
