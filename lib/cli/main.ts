@@ -15,6 +15,7 @@ export const MAIN_HELP = `denocodex ${VERSION}: the Codex coding agent, as one D
 Usage:
   denocodex [OPTIONS] [PROMPT]          Interactive session (one turn when stdin is piped)
   denocodex exec [OPTIONS] [PROMPT|-]   One non-interactive turn (--json for JSONL events)
+  denocodex resume|fork [ID|--last] [PROMPT]  Continue (or copy) a saved session
   denocodex doctor [--json] [--skip-live]
   denocodex compat-server --port PORT --backend URL [--provider NAME]
   denocodex storage-server --port PORT --root DIR
@@ -83,6 +84,11 @@ async function dispatch(args: string[], io: CliIo): Promise<number> {
     case "e": {
       const { execCommand } = await import("./exec.ts");
       return await execCommand(rest, io);
+    }
+    case "resume":
+    case "fork": {
+      const { resumeCommand } = await import("./resume_cmd.ts");
+      return await resumeCommand(first, rest, io);
     }
     case "doctor": {
       const { doctorCommand } = await import("./doctor.ts");
