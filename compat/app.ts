@@ -94,9 +94,10 @@ export function createCompatApp(options: CompatAppOptions): Hono {
   app.get("/healthz", health);
   app.get("/health", health);
 
-  const models = async (c: { req: { raw: Request } }) => {
+  // `request.signal` is not passed on: Deno also aborts it after every successful response.
+  const models = async () => {
     try {
-      const res = await backend.models(c.req.raw.signal);
+      const res = await backend.models();
       return new Response(res.body, {
         status: res.status,
         headers: { "content-type": "application/json" },
