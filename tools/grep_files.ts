@@ -12,7 +12,7 @@ import { z } from "zod";
 import { defineTool, type FunctionTool, ToolError } from "./define.ts";
 import { findExecutable, runRipgrep } from "./fs/ripgrep.ts";
 import { builtinGrep } from "./fs/builtin_grep.ts";
-import { sortByMtime } from "./fs/mtime_order.ts";
+import { orderTimed, sortByMtime, timed, type TimedPath } from "./fs/mtime_order.ts";
 import { PatternError } from "./fs/rust_regex.ts";
 import { GlobSyntaxError } from "./fs/glob_regex.ts";
 
@@ -54,10 +54,15 @@ async function searchWithRipgrep(
   timeoutMs: number,
   signal: AbortSignal,
 ): Promise<string[]> {
-  const result = await runRipgrep({ rg, ...args, cwd, env, timeoutMs, signal });
+  // Stat the files while ripgrep is still searching.
+  const items: TimedPath[] = [];
+  const onPaths = (paths: string[]) => {
+    for (const p of paths) items.push(timed(p));
+  };
+  const result = await runRipgrep({ rg, ...args, cwd, env, timeoutMs, signal, onPaths });
   switch (result.kind) {
     case "matches":
-      return result.paths;
+      return orderTimed(items);
     case "none":
       return [];
     case "failed":
@@ -80,7 +85,7 @@ async function searchBuiltin(
   const timer = setTimeout(() => timeout.abort(), timeoutMs);
   const both = AbortSignal.any([signal, timeout.signal]);
   try {
-    const paths = await builtinGrep({ ...args, cwd, env, signal: both });
+    const paths = await sortByMtime(await builtinGrep({ ...args, cwd, env, signal: both }));
     if (timeout.signal.aborted) {
       throw new ToolError(`Error: search timed out after ${Math.round(timeoutMs / 1000)} seconds.`);
     }
@@ -128,12 +133,12 @@ export function createGrepFilesTool(opts: GrepFilesOptions = {}): FunctionTool {
         ? { pattern, path: target }
         : { pattern, include, path: target };
       const rg = rgName === false ? undefined : await findExecutable(rgName, ctx.env);
+      // Both backends answer paths already ordered: newest first, then by path.
       const found = rg === undefined
         ? await searchBuiltin(args, ctx.env, ctx.cwd, timeoutMs, ctx.signal)
         : await searchWithRipgrep(rg, args, ctx.env, ctx.cwd, timeoutMs, ctx.signal);
       if (found.length === 0) return "No matches found.";
-      const ordered = await sortByMtime(found);
-      return ordered.slice(0, Math.min(limit, MAX_GREP_LIMIT)).join("\n");
+      return found.slice(0, Math.min(limit, MAX_GREP_LIMIT)).join("\n");
     },
   });
 }

@@ -9,7 +9,7 @@
 import { GlobOverrides } from "./ignore_rules.ts";
 import { rustRegExp } from "./rust_regex.ts";
 import { walkSearchFiles } from "./search_walk.ts";
-import { fileHasMatch } from "./file_search.ts";
+import { fileHasMatch, FIRST_READ } from "./file_search.ts";
 import { loadGlobalExcludes } from "./git_excludes.ts";
 
 /** Options of {@linkcode builtinGrep}. */
@@ -22,7 +22,7 @@ export interface BuiltinGrepOptions {
   cwd: string;
   env: Readonly<Record<string, string>>;
   signal?: AbortSignal;
-  /** Files searched at once (default 8). */
+  /** Files searched at once (default 16). */
   concurrency?: number;
 }
 
@@ -50,6 +50,7 @@ export async function builtinGrep(opts: BuiltinGrepOptions): Promise<string[]> {
   const iterator = files[Symbol.asyncIterator]();
   let done = false;
   const worker = async () => {
+    const buf = new Uint8Array(FIRST_READ);
     while (!done && !opts.signal?.aborted) {
       const next = await iterator.next();
       if (next.done) {
@@ -57,9 +58,9 @@ export async function builtinGrep(opts: BuiltinGrepOptions): Promise<string[]> {
         return;
       }
       // `re` has no `g`/`y` flag, so sharing it between concurrent searches is safe.
-      if (await fileHasMatch(next.value, re, "walked")) matches.push(next.value);
+      if (await fileHasMatch(next.value, re, "walked", buf)) matches.push(next.value);
     }
   };
-  await Promise.all(Array.from({ length: opts.concurrency ?? 8 }, worker));
+  await Promise.all(Array.from({ length: opts.concurrency ?? 16 }, worker));
   return matches;
 }

@@ -1,7 +1,7 @@
 /**
- * Does a file have a line matching a regular expression? Files up to 4 MiB are read whole,
- * bigger ones in 1 MiB pieces split at line ends (never held whole), stopping at the first
- * match. Mirrors ripgrep's file handling for `--files-with-matches`:
+ * Does a file have a line matching a regular expression? Files under 256 KiB are searched from
+ * a single read, bigger ones in 1 MiB pieces split at line ends (never held whole), stopping at
+ * the first match. Mirrors ripgrep's file handling for `--files-with-matches`:
  *
  * - a UTF-8 byte order mark is skipped; UTF-16 files with a byte order mark are decoded;
  * - files found while walking a folder count as binary when a NUL byte shows up in the data read
@@ -101,14 +101,22 @@ function searchable(bytes: Uint8Array, offset: number, mode: SearchMode): {
   return { data: bytes.subarray(0, seen), stop: true };
 }
 
-/** Files up to this size are read in one go. */
-const WHOLE_FILE = 4 << 20;
+/** Size of the first read: files shorter than this are searched from one read. */
+export const FIRST_READ = 1 << 18;
 
 /**
  * True when some line of the file at `path` matches `re` (a line-safe expression, see
  * `rustRegExp`). Unreadable files answer false.
+ *
+ * @param buf Scratch space for the first read (at least {@linkcode FIRST_READ} bytes); pass
+ *   one per concurrent caller to avoid an allocation per file.
  */
-export async function fileHasMatch(path: string, re: RegExp, mode: SearchMode): Promise<boolean> {
+export async function fileHasMatch(
+  path: string,
+  re: RegExp,
+  mode: SearchMode,
+  buf: Uint8Array = new Uint8Array(FIRST_READ),
+): Promise<boolean> {
   let file: Deno.FsFile;
   try {
     file = await Deno.open(path, { read: true });
@@ -116,9 +124,11 @@ export async function fileHasMatch(path: string, re: RegExp, mode: SearchMode): 
     return false;
   }
   try {
-    const size = (await file.stat()).size;
-    if (size <= WHOLE_FILE) return searchWhole(await readRest(file, size + 1), re, mode);
-    return await searchStream(file, re, mode);
+    const n = await file.read(buf);
+    if (n === null) return false;
+    // A short read of a regular file means its end was reached: no need to read again.
+    if (n < buf.length) return searchWhole(buf.subarray(0, n), re, mode);
+    return await searchStream(file, buf.slice(0, n), re, mode);
   } catch {
     return false;
   } finally {
@@ -143,20 +153,30 @@ function searchWhole(all: Uint8Array, re: RegExp, mode: SearchMode): boolean {
   return matchesText(re, utf8.decode(data));
 }
 
-async function searchStream(file: Deno.FsFile, re: RegExp, mode: SearchMode): Promise<boolean> {
+async function searchStream(
+  file: Deno.FsFile,
+  head: Uint8Array,
+  re: RegExp,
+  mode: SearchMode,
+): Promise<boolean> {
   const carry: Uint8Array[] = []; // pieces of an unfinished line
   let offset = 0; // file offset of the next byte read
   let first = true;
   const buf = new Uint8Array(PIECE);
   for (;;) {
-    const n = await file.read(buf);
-    if (n === null) break;
-    let fresh = buf.subarray(0, n);
+    let fresh: Uint8Array;
+    if (first) {
+      fresh = head;
+    } else {
+      const n = await file.read(buf);
+      if (n === null) break;
+      fresh = buf.subarray(0, n);
+    }
     if (first) {
       first = false;
       if (hasUtf16Bom(fresh)) {
         const rest = await readRest(file, PIECE);
-        return searchUtf16(concat(fresh.slice(), rest), re, mode);
+        return searchUtf16(concat(fresh, rest), re, mode);
       }
       if (hasUtf8Bom(fresh)) {
         fresh = fresh.subarray(3);

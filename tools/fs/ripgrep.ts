@@ -28,6 +28,11 @@ export interface RipgrepOptions {
   env: Readonly<Record<string, string>>;
   timeoutMs: number;
   signal?: AbortSignal;
+  /**
+   * Called with each batch of paths as ripgrep prints them, so callers can work (e.g. stat the
+   * files) while ripgrep is still searching.
+   */
+  onPaths?: (paths: string[]) => void;
 }
 
 /** The argument list for ripgrep (without the executable). */
@@ -36,6 +41,27 @@ export function ripgrepArgs(pattern: string, path: string, include?: string): st
   if (include !== undefined) args.push("--glob", include);
   args.push("--", path);
   return args;
+}
+
+/** Splits a byte stream into lines, handing complete ones to `onLines`. */
+async function readLines(
+  stream: ReadableStream<Uint8Array>,
+  onLines: (lines: string[]) => void,
+): Promise<void> {
+  const decoder = new TextDecoder();
+  let rest = "";
+  for await (const chunk of stream) {
+    const text = rest + decoder.decode(chunk, { stream: true });
+    const end = text.lastIndexOf("\n");
+    if (end < 0) {
+      rest = text;
+      continue;
+    }
+    rest = text.slice(end + 1);
+    onLines(text.slice(0, end).split("\n").filter((l) => l !== ""));
+  }
+  rest += decoder.decode();
+  if (rest !== "") onLines([rest]);
 }
 
 /** Runs ripgrep; never throws for a failing run (spawn failures come back as `failed`). */
@@ -50,7 +76,7 @@ export async function runRipgrep(opts: RipgrepOptions): Promise<RipgrepResult> {
   const onAbort = () => stop.abort();
   opts.signal?.addEventListener("abort", onAbort, { once: true });
   try {
-    const out = await new Deno.Command(opts.rg, {
+    const child = new Deno.Command(opts.rg, {
       args: ripgrepArgs(opts.pattern, opts.path, opts.include),
       cwd: opts.cwd,
       env: { ...opts.env },
@@ -59,16 +85,21 @@ export async function runRipgrep(opts: RipgrepOptions): Promise<RipgrepResult> {
       stdout: "piped",
       stderr: "piped",
       signal: stop.signal,
-    }).output();
+    }).spawn();
+    const paths: string[] = [];
+    const [, stderr, status] = await Promise.all([
+      readLines(child.stdout, (lines) => {
+        for (const l of lines) paths.push(l);
+        opts.onPaths?.(lines);
+      }),
+      new Response(child.stderr).text(),
+      child.status,
+    ]);
     if (timedOut) return { kind: "timeout" };
     if (opts.signal?.aborted) return { kind: "aborted" };
-    const text = new TextDecoder().decode(out.stdout);
-    const paths = text.split("\n").filter((l) => l !== "");
     if (paths.length > 0) return { kind: "matches", paths };
-    if (out.code === 1) return { kind: "none" };
-    const message = new TextDecoder().decode(out.stderr).trim() ||
-      `rg exited with code ${out.code}`;
-    return out.code === 0 ? { kind: "none" } : { kind: "failed", message };
+    if (status.code === 0 || status.code === 1) return { kind: "none" };
+    return { kind: "failed", message: stderr.trim() || `rg exited with code ${status.code}` };
   } catch (err) {
     return { kind: "failed", message: (err as Error).message };
   } finally {
