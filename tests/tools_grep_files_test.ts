@@ -233,6 +233,42 @@ Deno.test("grep_files: the built-in search follows ripgrep's rules", async () =>
   });
 });
 
+Deno.test("grep_files: big files (read in pieces) agree with ripgrep", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const lines = (n: number) => "filler line of text\n".repeat(n);
+    const bytes = (s: string) => enc.encode(s);
+    const withNul = (before: string, after: string) =>
+      new Uint8Array([...bytes(before), 0, ...bytes(after)]);
+    const files: Record<string, Uint8Array> = {
+      // needle on the last line, no trailing newline
+      "last.txt": bytes(lines(30000) + "the needle"),
+      // needle early, NUL much later: ripgrep stops at the match before reading the NUL
+      "late-nul.txt": withNul(lines(100) + "needle\n" + lines(30000), "tail\n"),
+      // NUL after the first 64 KiB but before the needle: binary
+      "nul-first.txt": withNul(lines(5000), lines(20000) + "needle\n"),
+      // one 400 KB line with the needle at its end
+      "long-line.txt": bytes("x".repeat(400_000) + "needle\n"),
+      // needle across the end of the first 256 KiB read
+      "boundary.txt": bytes("y".repeat(262_140) + "needle\n" + lines(100)),
+      // a big file without the needle
+      "none.txt": bytes(lines(40000)),
+    };
+    for (const [name, content] of Object.entries(files)) {
+      await Deno.writeFile(join(dir, name), content);
+    }
+    const want = ["boundary.txt", "last.txt", "late-nul.txt", "long-line.txt"];
+    const ctx = context(dir, { PATH });
+    for (const ripgrep of rgInstalled ? ["rg", false] as const : [false] as const) {
+      const out = await createGrepFilesTool({ ripgrep }).run('{"pattern":"needle$"}', ctx);
+      const names = String(out.output).split("\n").map((p) => p.slice(dir.length + 1)).sort();
+      assert.deepEqual(names, want, `backend ${ripgrep}`);
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 Deno.test("grep_files: argument errors", async () => {
   await withTree(async (root) => {
     for (const ripgrep of [undefined, false] as const) {
