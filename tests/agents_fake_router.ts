@@ -15,10 +15,9 @@ export interface RoutedRequest {
 }
 
 /** Picks the answer of a request: a route name (for the record) and a scripted turn. */
-export type Router = (req: RoutedRequest & { input: Record<string, unknown>[] }) => {
-  route: string;
-  turn: ScriptTurn;
-};
+export type Router = (req: RoutedRequest & { input: Record<string, unknown>[] }) =>
+  | { route: string; turn: ScriptTurn }
+  | Promise<{ route: string; turn: ScriptTurn }>;
 
 /** A running router. */
 export interface FakeRouter {
@@ -52,6 +51,7 @@ export function functionOutputs(input: Record<string, unknown>[]): unknown[] {
 /** Starts the router on 127.0.0.1. */
 export function startRouter(router: Router): FakeRouter {
   const requests: RoutedRequest[] = [];
+  const holds = new Set<() => void>();
   let n = 0;
   const server = Deno.serve(
     { hostname: "127.0.0.1", port: 0, onListen: () => {} },
@@ -60,9 +60,22 @@ export function startRouter(router: Router): FakeRouter {
       const headers: Record<string, string> = {};
       req.headers.forEach((v, k) => (headers[k] = v));
       const input = (body.input ?? []) as Record<string, unknown>[];
-      const { route, turn } = router({ headers, body, route: "", input });
+      const { route, turn } = await router({ headers, body, route: "", input });
       requests.push({ headers, body, route });
-      if (turn.delay_ms) await new Promise((r) => setTimeout(r, turn.delay_ms));
+      if (turn.delay_ms) {
+        // Closing the router ends pending delays (held requests of closed agents).
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(() => {
+            holds.delete(release);
+            resolve();
+          }, turn.delay_ms);
+          const release = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+          holds.add(release);
+        });
+      }
       const events = buildEvents(turn, ++n);
       return new Response(events.join(""), { headers: { "content-type": "text/event-stream" } });
     },
@@ -71,6 +84,10 @@ export function startRouter(router: Router): FakeRouter {
   return {
     url: `http://127.0.0.1:${port}/v1`,
     requests,
-    close: () => server.shutdown(),
+    close: () => {
+      for (const release of holds) release();
+      holds.clear();
+      return server.shutdown();
+    },
   };
 }

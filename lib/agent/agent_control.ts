@@ -89,6 +89,8 @@ export interface AgentControlOptions {
   maxThreads: number;
   /** How deep the tree may grow (`agents.max_depth`; the root is depth 0). */
   maxDepth: number;
+  /** `wait_agent` timeout bounds (default: upstream's {@linkcode WAIT_TIMEOUT}). */
+  waitTimeout?: { default: number; min: number; max: number };
   /** Picks a nickname index in `[0, n)` (tests pass a fixed one). */
   random?: () => number;
 }
@@ -429,10 +431,8 @@ export class AgentControl {
   ): Promise<{ status: Record<string, AgentStatus>; timed_out: boolean }> {
     if (targets.length === 0) throw new AgentControlError("agent ids must be non-empty");
     for (const t of targets) checkAgentId(t);
-    const ms = Math.min(
-      WAIT_TIMEOUT.max,
-      Math.max(WAIT_TIMEOUT.min, Math.floor(timeoutMs ?? WAIT_TIMEOUT.default)),
-    );
+    const bounds = this.#opts.waitTimeout ?? WAIT_TIMEOUT;
+    const ms = Math.min(bounds.max, Math.max(bounds.min, Math.floor(timeoutMs ?? bounds.default)));
     const collect = () => {
       const found: Record<string, AgentStatus> = {};
       for (const t of targets) {
@@ -444,7 +444,6 @@ export class AgentControl {
     const now = collect();
     if (now) return { status: now, timed_out: false };
     return await new Promise((resolve) => {
-      let timer: ReturnType<typeof setTimeout> | undefined;
       const done = (value: { status: Record<string, AgentStatus>; timed_out: boolean }) => {
         clearTimeout(timer);
         this.#changed.delete(check);
@@ -456,7 +455,7 @@ export class AgentControl {
         if (found) done({ status: found, timed_out: false });
       };
       const onAbort = () => done({ status: {}, timed_out: true });
-      timer = setTimeout(() => done({ status: {}, timed_out: true }), ms);
+      const timer = setTimeout(() => done({ status: {}, timed_out: true }), ms);
       this.#changed.add(check);
       signal?.addEventListener("abort", onAbort, { once: true });
     });
