@@ -151,6 +151,18 @@ Deno.test("pure additions go to the end of the file, as upstream", async () => {
   });
 });
 
+Deno.test("insertions at the same point keep chunk order", async () => {
+  await withTempDir(async (dir) => {
+    await writeFiles(dir, { "f.txt": "a\nb\n" });
+    // A pure addition (goes to the end) followed by a chunk that also inserts at the end.
+    await applyPatch(
+      patch("*** Update File: f.txt", "+first", "@@", " b", "+second", "*** End of File"),
+      opts(dir),
+    );
+    assert.equal(await Deno.readTextFile(join(dir, "f.txt")), "a\nb\nfirst\nsecond\n");
+  });
+});
+
 Deno.test("End of File anchors a chunk at the end; elsewhere it does not match", async () => {
   await withTempDir(async (dir) => {
     await writeFiles(dir, { "eof.txt": "l1\nl2\nl3\nl2\nend\n" });

@@ -114,6 +114,42 @@ Deno.test("parsePatch is lenient like upstream", () => {
   assert.deepEqual(ch[0].oldLines, ["x", " @@"]);
 });
 
+Deno.test("parsePatch follows upstream 0.169 on stray markers and blank lines", () => {
+  const update = (text: string) => {
+    const h = parsePatch(text).hunks[0];
+    assert.equal(h.type, "update");
+    return h.type === "update" ? h : undefined;
+  };
+  // Stray `*** End of File` lines before the first chunk are ignored, also around a move.
+  const a = update(
+    patch("*** Update File: f", "*** End of File", "*** Move to: g", "@@", "-x", "+X"),
+  );
+  assert.equal(a?.movePath, "g");
+  assert.deepEqual(a?.chunks.map((c) => c.oldLines), [["x"]]);
+  // Blank lines after an `*** End of File` separate chunks or hunks.
+  const b = update(
+    patch("*** Update File: f", "@@", "-z", "+Z", "*** End of File", "  ", "\t", "@@", "-x", "+X"),
+  );
+  assert.deepEqual(b?.chunks.map((c) => [c.oldLines, c.endOfFile]), [[["z"], true], [
+    ["x"],
+    false,
+  ]]);
+  // A second `*** End Patch` ends the patch when only blank lines follow it.
+  assert.equal(parsePatch(patch("*** Add File: q", "+q", "*** End Patch", "  ")).hunks.length, 1);
+  // A header with trailing blanks ends an update; with leading blanks it is a context line.
+  assert.equal(
+    parsePatch(patch("*** Update File: f", "@@", "-x", "*** Add File: q  ")).hunks.length,
+    2,
+  );
+  assert.deepEqual(
+    update(patch("*** Update File: f", "@@", "-x", "  *** Add File: q"))?.chunks[0].oldLines,
+    [
+      "x",
+      " *** Add File: q",
+    ],
+  );
+});
+
 Deno.test("parsePatch accepts a patch without hunks (the tool rejects it later)", () => {
   assert.deepEqual(parsePatch("*** Begin Patch\n*** End Patch").hunks, []);
 });
@@ -162,6 +198,43 @@ Deno.test("parsePatch errors have upstream's texts and line numbers", () => {
     ],
     [
       patch("*** Update File: m.txt", "@@"),
+      "invalid hunk at line 4, Update hunk does not contain any lines",
+    ],
+    [
+      patch("*** Update File: f.txt", "*** Foo"),
+      "invalid hunk at line 3, Unexpected line found in update hunk: '*** Foo'. Every line " +
+      "should start with ' ' (context line), '+' (added line), or '-' (removed line)",
+    ],
+    [
+      patch("*** Update File: f.txt", "*** Move to: g.txt", "*** End of File", "*** Move to: h"),
+      "invalid hunk at line 5, Unexpected line found in update hunk: '*** Move to: h'. Every line " +
+      "should start with ' ' (context line), '+' (added line), or '-' (removed line)",
+    ],
+    [
+      patch("*** Update File: f.txt", "@@ y", "*** Add File: q.txt\t", "+q"),
+      "invalid hunk at line 4, Unexpected line found in update hunk: '*** Add File: q.txt'. Every " +
+      "line should start with ' ' (context line), '+' (added line), or '-' (removed line)",
+    ],
+    [
+      patch("*** Update File: f.txt", "@@", "-x", "+X", "*** End of File", "*** End of File"),
+      "invalid hunk at line 7, Expected update hunk to start with a @@ context marker, got: " +
+      "'*** End of File'",
+    ],
+    [
+      patch("*** Update File: f.txt", "@@", "-x", "+X", "\txhello  "),
+      "invalid hunk at line 6, Expected update hunk to start with a @@ context marker, got: " +
+      "'\txhello  '",
+    ],
+    [
+      patch("*** Update File: f.txt", "*** End of File"),
+      "invalid hunk at line 2, Update file hunk for path 'f.txt' is empty",
+    ],
+    [
+      patch("*** Add File: q.txt", "+q", "*** End Patch", "*** Add File: r.txt", "+r"),
+      "invalid patch: The last line of the patch must be '*** End Patch'",
+    ],
+    [
+      patch("*** Update File: f.txt", "@@ y", "*** End Patch", "garbage"),
       "invalid hunk at line 4, Update hunk does not contain any lines",
     ],
     [

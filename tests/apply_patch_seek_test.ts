@@ -19,6 +19,8 @@ Deno.test("seekSequence tries exact, trailing, surrounding whitespace, then punc
 Deno.test("seekSequence with eof only tries the end of the file", () => {
   assert.equal(seekSequence(["a", "b", "a", "b"], ["a", "b"], 0, true), 2);
   assert.equal(seekSequence(["a", "b", "c"], ["a", "b"], 0, true), -1);
+  // Never before the cursor.
+  assert.equal(seekSequence(["a", "b", "a", "b"], ["a", "b"], 3, true), -1);
 });
 
 Deno.test("normalisePunctuation maps upstream's characters only", () => {

@@ -73,7 +73,8 @@ export function updatedFileDiff(
       const r = replacements[k];
       if (r.start < pos) return undefined;
       for (; pos < r.start; pos++) rows.push({ op: " ", text: original[pos] });
-      for (const row of r.rows) rows.push(row);
+      for (let x = r.start; x < r.start + r.oldLen; x++) rows.push({ op: "-", text: original[x] });
+      for (const text of r.lines) rows.push({ op: "+", text });
       pos = r.start + r.oldLen;
       groupShift += r.lines.length - r.oldLen;
     }

@@ -133,6 +133,11 @@ export function parsePatch(text: string): ParsedPatch {
       throw err;
     }
   }
+  // An earlier `*** End Patch` ends the hunks; only blank lines may follow it (checked after
+  // the hunks, whose errors come first).
+  const early = body.findIndex((l) => trim(l) === END_PATCH);
+  const trailer = early >= 0 ? body.slice(early + 1) : [];
+  if (early >= 0) body = body.slice(0, early);
   const hunks: Hunk[] = [];
   let lineNumber = 2;
   let rest = 0;
@@ -141,6 +146,9 @@ export function parsePatch(text: string): ParsedPatch {
     hunks.push(hunk);
     lineNumber += used;
     rest += used;
+  }
+  if (trailer.some((l) => trim(l) !== "")) {
+    throw invalidPatch("The last line of the patch must be '*** End Patch'");
   }
   return { hunks, patch: outer.join("\n") };
 }
@@ -163,18 +171,20 @@ function parseHunk(lines: string[], at: number, lineNumber: number): [Hunk, numb
     const path = header.slice(UPDATE_FILE.length);
     let i = at + 1;
     let movePath: string | undefined;
-    if (i < lines.length) {
-      const move = trimEnd(lines[i]);
-      if (move.startsWith(MOVE_TO)) {
-        movePath = move.slice(MOVE_TO.length);
-        i++;
-      }
+    // Before the first chunk: one `*** Move to:`, and stray `*** End of File` lines (ignored).
+    for (; i < lines.length; i++) {
+      const line = trimEnd(lines[i]);
+      if (line === END_OF_FILE) continue;
+      if (movePath !== undefined || !line.startsWith(MOVE_TO)) break;
+      movePath = line.slice(MOVE_TO.length);
     }
     const chunks: UpdateChunk[] = [];
-    while (i < lines.length && !lines[i].startsWith("*")) {
+    while (i < lines.length && !isHunkHeader(lines[i])) {
       const [chunk, used] = parseChunk(lines, i, lineNumber + (i - at), chunks.length === 0);
       chunks.push(chunk);
       i += used;
+      // Blank lines after an `*** End of File` are separators, not context.
+      if (chunk.endOfFile) { while (i < lines.length && trim(lines[i]) === "") i++; }
     }
     if (chunks.length === 0) {
       throw invalidHunk(`Update file hunk for path '${path}' is empty`, lineNumber);
@@ -188,6 +198,12 @@ function parseHunk(lines: string[], at: number, lineNumber: number): [Hunk, numb
       "'*** Add File: {path}', '*** Delete File: {path}', '*** Update File: {path}'",
     lineNumber,
   );
+}
+
+/** A file header ends an update hunk (trailing blanks allowed, leading ones not). */
+function isHunkHeader(line: string): boolean {
+  const t = trimEnd(line);
+  return t.startsWith(ADD_FILE) || t.startsWith(DELETE_FILE) || t.startsWith(UPDATE_FILE);
 }
 
 function parseChunk(
@@ -227,13 +243,16 @@ function parseChunk(
       i++;
       break;
     }
+    const header = isHunkHeader(line);
     const op = line === "" ? " " : line[0];
-    if (op !== " " && op !== "-" && op !== "+") {
+    if (header || (op !== " " && op !== "-" && op !== "+")) {
       if (parsed === 0) {
         throw invalidHunk(
-          `Unexpected line found in update hunk: '${line}'. Every line should start with ` +
+          `Unexpected line found in update hunk: '${
+            header ? trimEnd(line) : line
+          }'. Every line should start with ` +
             "' ' (context line), '+' (added line), or '-' (removed line)",
-          lineNumber + 1,
+          lineNumber + (start - at),
         );
       }
       break; // the start of the next chunk or hunk

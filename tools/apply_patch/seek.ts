@@ -39,7 +39,7 @@ const PASSES: ((s: string) => string)[] = [trimEnd, trim, normalisePunctuation];
  * @param lines the file's lines (without line endings)
  * @param pattern the lines to find
  * @param start the first index to try
- * @param eof when true, only the position that ends the file is tried
+ * @param eof when true, only the position that ends the file is tried (if not before `start`)
  * @returns the index where `pattern` starts, or -1
  */
 export function seekSequence(
@@ -51,7 +51,8 @@ export function seekSequence(
   if (pattern.length === 0) return start;
   if (pattern.length > lines.length) return -1;
   const last = lines.length - pattern.length;
-  const from = eof ? last : start;
+  // An end-of-file chunk may only sit at the very end, and never before the cursor.
+  const from = eof ? Math.max(start, last) : start;
   if (from > last) return -1;
   const found = findWith(lines, pattern, from, last);
   if (found >= 0) return found;

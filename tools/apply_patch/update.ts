@@ -12,16 +12,17 @@ import type { ChunkLine, UpdateChunk } from "./parser.ts";
 import { seekSequence } from "./seek.ts";
 import { joinText, splitText, type TextFile } from "./text_file.ts";
 
-/** One region of the file replaced by a chunk; `rows` describe it line by line for diffs. */
+/**
+ * One run of changed lines: `oldLen` original lines from `start` give way to `lines`. Context
+ * lines are never part of a replacement, so they keep their text and line ending.
+ */
 export interface Replacement {
-  /** Index of the first replaced line of the original file. */
+  /** Index of the first replaced line of the original file (insertion point when `oldLen` is 0). */
   start: number;
   /** Number of original lines replaced. */
   oldLen: number;
-  /** The rows in order: ` ` and `-` carry the file's text, `+` the patch's. */
-  rows: ChunkLine[];
+  /** The new lines (they take the file's line ending). */
   lines: string[];
-  eols: string[];
 }
 
 /** The outcome of an update: the new text and the replacements that produced it. */
@@ -29,7 +30,7 @@ export interface UpdateResult {
   content: string;
   /** The original file's lines (for diffs). */
   original: TextFile;
-  /** Sorted by `start`. */
+  /** Sorted by `start`; replacements at the same point keep chunk order. */
   replacements: Replacement[];
 }
 
@@ -63,7 +64,7 @@ export function applyChunks(
       cursor = at + 1;
     }
     if (chunk.oldLines.length === 0) {
-      found.push(build(file, lines.length, 0, chunk.lines));
+      found.push(...runs(lines.length, chunk.lines));
       continue;
     }
     let rows = chunk.lines;
@@ -81,10 +82,10 @@ export function applyChunks(
         `Failed to find expected lines in ${displayPath}:\n${chunk.oldLines.join("\n")}`,
       );
     }
-    found.push(build(file, at, pattern.length, rows));
+    found.push(...runs(at, rows));
     cursor = at + pattern.length;
   }
-  found.sort((a, b) => a.start - b.start);
+  found.sort((a, b) => a.start - b.start); // stable: same-point insertions keep chunk order
   return { content: joinText(replaceAll(file, found)), original: file, replacements: found };
 }
 
@@ -98,8 +99,9 @@ function replaceAll(file: TextFile, sorted: readonly Replacement[]): TextFile {
     let { lines, eols } = file;
     for (let i = sorted.length - 1; i >= 0; i--) {
       const r = sorted[i];
+      const added = r.lines.map(() => file.eol);
       lines = lines.slice(0, r.start).concat(r.lines, lines.slice(r.start + r.oldLen));
-      eols = eols.slice(0, r.start).concat(r.eols, eols.slice(r.start + r.oldLen));
+      eols = eols.slice(0, r.start).concat(added, eols.slice(r.start + r.oldLen));
     }
     return { lines, eols, eol: file.eol };
   }
@@ -114,9 +116,9 @@ function replaceAll(file: TextFile, sorted: readonly Replacement[]): TextFile {
   };
   for (const r of sorted) {
     copy(r.start);
-    for (let i = 0; i < r.lines.length; i++) {
-      lines.push(r.lines[i]);
-      eols.push(r.eols[i]);
+    for (const line of r.lines) {
+      lines.push(line);
+      eols.push(file.eol);
     }
     pos = r.start + r.oldLen;
   }
@@ -139,27 +141,24 @@ function dropTrailingEmpty(rows: ChunkLine[], alsoNew: boolean): ChunkLine[] {
   return out;
 }
 
-/** The replacement for `rows` applied at `start`: context lines come from the file. */
-function build(file: TextFile, start: number, oldLen: number, rows: ChunkLine[]): Replacement {
-  const lines: string[] = [];
-  const eols: string[] = [];
-  const shown: ChunkLine[] = [];
+/** Splits a chunk matched at `start` into runs of removed and added lines. */
+function runs(start: number, rows: readonly ChunkLine[]): Replacement[] {
+  const out: Replacement[] = [];
   let k = start;
+  let run: Replacement | undefined;
   for (const row of rows) {
-    if (row.op === "+") {
-      lines.push(row.text);
-      eols.push(file.eol);
-      shown.push(row);
-    } else {
-      const text = file.lines[k];
-      if (row.op === " ") {
-        lines.push(text);
-        // A last line without an ending may stop being last.
-        eols.push(file.eols[k] || file.eol);
-      }
-      shown.push({ op: row.op, text });
+    if (row.op === " ") {
+      run = undefined;
       k++;
+      continue;
+    }
+    if (!run) out.push(run = { start: k, oldLen: 0, lines: [] });
+    if (row.op === "-") {
+      run.oldLen++;
+      k++;
+    } else {
+      run.lines.push(row.text);
     }
   }
-  return { start, oldLen, rows: shown, lines, eols };
+  return out;
 }
