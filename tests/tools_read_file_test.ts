@@ -6,6 +6,7 @@ import { type BlockLine, indentationBlock } from "../tools/fs/indentation_block.
 import { readLineWindow } from "../tools/fs/line_window.ts";
 import { LineMarks } from "../tools/fs/line_index.ts";
 import { countNewlines } from "../tools/fs/count_newlines.ts";
+import { createNewlineCounter, simdNewlineCounting } from "../tools/fs/newline_counter.ts";
 import { makePolicy } from "../lib/sandbox/policy.ts";
 
 function context(cwd: string): ToolContext {
@@ -330,6 +331,29 @@ Deno.test("countNewlines: agrees with a byte loop at every alignment", () => {
       assert.equal(countNewlines(view), want);
     }
   }
+});
+
+Deno.test("newline counter: the WebAssembly SIMD counter agrees with a byte loop", () => {
+  assert.equal(simdNewlineCounting(), true); // Deno has WebAssembly SIMD
+  const counter = createNewlineCounter();
+  let seed = 11;
+  const rnd = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
+  for (const n of [0, 1, 15, 16, 63, 64, 65, 127, 128, 1000, 4099, 1 << 20]) {
+    let want = 0;
+    for (let i = 0; i < n; i++) {
+      const b = rnd() < 0.1 ? 10 : rnd() < 0.5 ? 11 : 9;
+      counter.buffer[i] = b;
+      if (b === 10) want++;
+    }
+    assert.equal(counter.count(n), want, `n=${n}`);
+    assert.equal(countNewlines(counter.buffer.subarray(0, n)), want);
+  }
+  const a = createNewlineCounter();
+  const b = createNewlineCounter();
+  a.buffer.fill(10, 0, 100);
+  b.buffer.fill(0, 0, 100);
+  assert.equal(a.count(100), 100);
+  assert.equal(b.count(100), 0); // each counter has its own memory
 });
 
 Deno.test("read_file: is a parallel tool", () => {

@@ -1,6 +1,6 @@
 /**
  * Reads a window of lines from a file without reading the whole file: lines before the window
- * are counted in 1 MiB chunks (see {@linkcode countNewlines}), reading stops right after the
+ * are counted in 1 MiB chunks (see `createNewlineCounter`), reading stops right after the
  * window, and every line keeps at most `maxLineBytes` bytes however long it is.
  *
  * Lines end with `\n`; a trailing `\r` is dropped; a last line without `\n` still counts, and
@@ -9,10 +9,10 @@
  * @module
  */
 
-import { afterNthNewline, countNewlines } from "./count_newlines.ts";
+import { afterNthNewline } from "./count_newlines.ts";
+import { createNewlineCounter } from "./newline_counter.ts";
 import type { LineMarks } from "./line_index.ts";
 
-const CHUNK = 1 << 20;
 const NL = 0x0a;
 const CR = 0x0d;
 
@@ -105,7 +105,8 @@ export async function readLineWindow(
   let line = start?.line ?? 0; // index of the line the next byte belongs to
   let base = start?.offset ?? 0; // file offset of chunk[0]
   await file.seek(base, Deno.SeekMode.Start);
-  const chunk = new Uint8Array(CHUNK);
+  const counter = createNewlineCounter();
+  const chunk = counter.buffer;
   const lines: WindowLine[] = [];
   const builder = new LineBuilder(maxLineBytes);
   let firstOffset = first === 0 ? 0 : -1;
@@ -125,7 +126,7 @@ export async function readLineWindow(
     let pos = 0;
     if (line < first) {
       const needed = first - line;
-      const here = countNewlines(bytes);
+      const here = counter.count(n);
       if (here < needed) {
         line += here;
         base += n;
