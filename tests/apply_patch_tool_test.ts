@@ -1,10 +1,12 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { toolSpec } from "../tools/define.ts";
+import { createExecTools } from "../tools/exec/mod.ts";
 import { ToolRegistry } from "../tools/registry.ts";
 import {
   BARE_PATCH_ERROR,
   createApplyPatchTool,
+  interceptApplyPatch,
   runApplyPatch,
   runInterceptedApplyPatch,
 } from "../tools/apply_patch/tool.ts";
@@ -211,5 +213,26 @@ Deno.test("exec_command interception applies heredoc patches and leaves other co
       "w/b.txt": "y\n",
       "w/keep": "",
     });
+  });
+});
+
+Deno.test("exec_command with interceptApplyPatch applies heredoc patches and runs other commands", async () => {
+  await withTempDir(async (dir) => {
+    const { ctx, events } = recordingContext(dir, "danger-full-access");
+    ctx.env = { PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin" };
+    const { execCommand, manager } = createExecTools({ intercept: interceptApplyPatch });
+    try {
+      const cmd =
+        "apply_patch <<'EOF'\n*** Begin Patch\n*** Add File: a.txt\n+x\n*** End Patch\nEOF\n";
+      const patched = await execCommand.run(JSON.stringify({ cmd }), ctx);
+      assert.equal(patched.success, true);
+      assert.match(String(patched.output), /^Wall time: [\d.]+ seconds\nOutput:\nExit code: 0\n/);
+      assert.deepEqual(events.map((e) => e.type), ["patch_apply_begin", "patch_apply_end"]);
+      const ran = await execCommand.run(JSON.stringify({ cmd: "cat a.txt" }), ctx);
+      // (a login shell may print its own noise first)
+      assert.match(String(ran.output), /Process exited with code 0\n[\s\S]*Output:\n[\s\S]*x\n$/);
+    } finally {
+      await manager.shutdown();
+    }
   });
 });

@@ -32,6 +32,7 @@ export {
   APPLY_PATCH_DESCRIPTION,
   BARE_PATCH_ERROR,
   createApplyPatchTool,
+  interceptApplyPatch,
   runApplyPatch,
   type RunApplyPatchOptions,
   runInterceptedApplyPatch,

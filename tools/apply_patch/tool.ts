@@ -136,6 +136,22 @@ export async function runInterceptedApplyPatch(
   return { output: `Wall time: ${seconds} seconds\nOutput:\n${text}`, success: result.success };
 }
 
+/**
+ * The same as {@linkcode runInterceptedApplyPatch} with `exec_command`'s intercept signature, to
+ * pass as `createExecTools({ intercept: interceptApplyPatch })`.
+ *
+ * @param cmd the command string of the call
+ * @param workdir the call's resolved working directory
+ * @param ctx the call's context
+ */
+export function interceptApplyPatch(
+  cmd: string,
+  workdir: string,
+  ctx: ToolContext,
+): Promise<ToolResult | null> {
+  return runInterceptedApplyPatch(cmd, ctx, workdir);
+}
+
 /** Creates the `apply_patch` tool (freeform, lark grammar, serial). */
 export function createApplyPatchTool(): FreeformTool {
   return defineFreeformTool({
