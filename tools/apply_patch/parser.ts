@@ -5,9 +5,11 @@
  * `@@ <context line>`, made of ` `, `-` and `+` lines, optionally ending in `*** End of File`), and
  * `*** End Patch`.
  *
- * Like upstream, the parser is lenient where models are sloppy: whitespace around the patch and
- * its markers, a heredoc wrapper (`<<'EOF'` ... `EOF`), a first chunk without `@@`, an empty line
- * inside a chunk (an empty context line). Error texts and line numbers match upstream's.
+ * Like upstream 0.169.0 (checked against its binary), the parser is lenient where models are
+ * sloppy: whitespace around the patch, its markers and file headers, a heredoc wrapper (`<<'EOF'`
+ * ... `EOF`), a first chunk without `@@`, an empty line inside a chunk (an empty context line),
+ * stray `*** End of File` lines before the first chunk, blank lines after an `*** End of File`,
+ * and a doubled `*** End Patch`. Error texts and line numbers match upstream's.
  *
  * @example Parse a one-line update
  * ```ts
