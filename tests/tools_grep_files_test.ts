@@ -269,6 +269,27 @@ Deno.test("grep_files: big files (read in pieces) agree with ripgrep", async () 
   }
 });
 
+Deno.test("grep_files: FIFOs are never opened (no hang)", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    await Deno.writeTextFile(join(dir, "a.txt"), "needle\n");
+    const made = await new Deno.Command("mkfifo", { args: [join(dir, "pipe")] }).output();
+    assert.equal(made.code, 0);
+    const ctx = context(dir, { PATH });
+    for (const ripgrep of rgInstalled ? ["rg", false] as const : [false] as const) {
+      const out = await createGrepFilesTool({ ripgrep }).run('{"pattern":"needle"}', ctx);
+      assert.equal(out.output, join(dir, "a.txt"));
+    }
+    const direct = await createGrepFilesTool({ ripgrep: false }).run(
+      '{"pattern":"needle","path":"pipe"}',
+      ctx,
+    );
+    assert.equal(direct.output, "No matches found.");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 Deno.test("grep_files: argument errors", async () => {
   await withTree(async (root) => {
     for (const ripgrep of [undefined, false] as const) {

@@ -36,9 +36,9 @@ export async function builtinGrep(opts: BuiltinGrepOptions): Promise<string[]> {
   const re = rustRegExp(opts.pattern);
   const overrides = new GlobOverrides(opts.cwd, opts.include === undefined ? [] : [opts.include]);
   const info = await Deno.stat(opts.path);
-  if (!info.isDirectory) {
-    return (await fileHasMatch(opts.path, re, "explicit")) ? [opts.path] : [];
-  }
+  if (info.isFile) return (await fileHasMatch(opts.path, re, "explicit")) ? [opts.path] : [];
+  // A FIFO or device could block a read forever: only files and folders are searched.
+  if (!info.isDirectory) return [];
   const globalExcludes = await loadGlobalExcludes(opts.env);
   const matches: string[] = [];
   const files = walkSearchFiles({

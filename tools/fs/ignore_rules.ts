@@ -81,6 +81,7 @@ export function stripRoot(root: string, path: string): string {
 
 /** One parsed ignore file (or override list) with the directory its patterns are relative to. */
 export class IgnorePatterns {
+  /** The directory the patterns are relative to. */
   readonly root: string;
   #rules: Rule[];
 
