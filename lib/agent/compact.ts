@@ -23,6 +23,7 @@
 import compactPrompt from "../../prompts/compact.md" with { type: "text" };
 import type { AnyItem, MessageItem } from "../protocol/items.ts";
 import { userMessage } from "../protocol/items.ts";
+import { uuidv7 } from "../protocol/ids.ts";
 import type { AgentEvent, EventSink } from "../protocol/events.ts";
 import type { ModelResponse } from "../model/client.ts";
 import {
@@ -80,7 +81,7 @@ export function isSummaryMessage(item: AnyItem): boolean {
 
 /** The summary message of a compacted history. */
 export function summaryMessage(summary: string): MessageItem {
-  return userMessage(`${SUMMARY_PREFIX}\n\n${summary.trim()}`);
+  return userMessage(`${SUMMARY_PREFIX}\n\n${summary.trim()}`, `msg_${uuidv7()}`);
 }
 
 /** Typed user messages, newest last, within `budget` tokens (the oldest one kept may be cut). */
@@ -96,7 +97,8 @@ function recentUserMessages(items: AnyItem[], budget: number): AnyItem[] {
       left -= cost;
     } else {
       const text = messageTextOf(item as MessageItem);
-      picked.unshift(userMessage(text.slice(Math.max(0, text.length - left * 4))));
+      const kept = text.slice(Math.max(0, text.length - left * 4));
+      picked.unshift(userMessage(kept, `msg_${uuidv7()}`));
       left = 0;
     }
   }
@@ -267,7 +269,7 @@ export class Compactor {
 
   /** The summarization request: the history (oldest turns dropped if it would not fit) + prompt. */
   #summaryInput(history: AnyItem[], head: number): AnyItem[] {
-    const prompt = userMessage(this.#opts.prompt ?? COMPACT_PROMPT);
+    const prompt = userMessage(this.#opts.prompt ?? COMPACT_PROMPT, `msg_${uuidv7()}`);
     const room = Math.floor(this.#opts.contextWindow * 0.95) - estimateTokens(prompt);
     let items = history;
     let size = estimateTokens(items);
