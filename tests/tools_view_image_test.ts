@@ -126,7 +126,7 @@ Deno.test("view_image: sniffs PNG, JPEG, GIF and WebP", () => {
   assert.equal(sniffImageMime(new Uint8Array([0x89, 0x50])), undefined);
 });
 
-Deno.test("view_image: missing file, directory, non-image, empty path and size limit errors", async () => {
+Deno.test("view_image: missing file, directory, FIFO, non-image, empty path and size limit errors", async () => {
   await withDir(async (dir) => {
     const tool = createViewImageTool({ maxBytes: 64 });
     const ctx = context(dir);
@@ -153,6 +153,11 @@ Deno.test("view_image: missing file, directory, non-image, empty path and size l
     const tooBig = await tool.run(JSON.stringify({ path: "big.png" }), ctx);
     assert.equal(tooBig.success, false);
     assert.match(String(tooBig.output), /is 100 bytes, over the 64-byte limit/);
+
+    const made = await new Deno.Command("mkfifo", { args: [join(dir, "pipe.png")] }).output();
+    assert.equal(made.code, 0);
+    const fifo = await tool.run(JSON.stringify({ path: "pipe.png" }), ctx);
+    assert.equal(fifo.output, `Error: image path \`${join(dir, "pipe.png")}\` is not a file.`);
 
     const blank = await tool.run(JSON.stringify({ path: "" }), ctx);
     assert.equal(blank.output, "Error: `path` is required.");

@@ -56,18 +56,24 @@ export function createViewImageTool(opts: ViewImageOptions = {}): FunctionTool {
     handler: async ({ path }, ctx) => {
       if (path.trim() === "") throw new ToolError("Error: `path` is required.");
       const abs = resolve(ctx.cwd, path);
-      let file: Deno.FsFile;
+      let info: Deno.FileInfo;
       try {
-        file = await Deno.open(abs, { read: true });
+        info = await Deno.stat(abs);
       } catch (err) {
         if (err instanceof Deno.errors.NotFound) {
           throw new ToolError(`Error: unable to locate image at \`${abs}\`.`);
         }
         throw new ToolError(`Error: unable to read \`${abs}\`: ${(err as Error).message}`);
       }
+      // Checked before opening: opening a FIFO would wait for a writer.
+      if (!info.isFile) throw new ToolError(`Error: image path \`${abs}\` is not a file.`);
+      let file: Deno.FsFile;
       try {
-        const info = await file.stat();
-        if (!info.isFile) throw new ToolError(`Error: image path \`${abs}\` is not a file.`);
+        file = await Deno.open(abs, { read: true });
+      } catch (err) {
+        throw new ToolError(`Error: unable to read \`${abs}\`: ${(err as Error).message}`);
+      }
+      try {
         const mime = sniffImageMime(await readUpTo(file, IMAGE_SNIFF_BYTES));
         if (mime === undefined) {
           throw new ToolError(
