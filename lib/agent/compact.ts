@@ -97,7 +97,8 @@ function recentUserMessages(items: AnyItem[], budget: number): AnyItem[] {
       left -= cost;
     } else {
       const text = messageTextOf(item as MessageItem);
-      const kept = text.slice(Math.max(0, text.length - left * 4));
+      // Room for the text part's own `type` string, so the cut message stays within budget.
+      const kept = text.slice(Math.max(0, text.length - Math.max(0, left * 4 - 16)));
       picked.unshift(userMessage(kept, `msg_${uuidv7()}`));
       left = 0;
     }
