@@ -122,6 +122,7 @@ export class Session {
   #waiting = false;
   #cleanups: (() => void)[] = [];
   #popupIndex = 0;
+  #threadWaiters: ((t: Thread) => void)[] = [];
 
   constructor(opts: SessionOptions) {
     this.#o = opts;
@@ -204,11 +205,11 @@ export class Session {
       throw err;
     }
     this.#boot = boot;
+    const entries: HistoryEntry[] = await boot.history.load();
+    this.#editor.setHistory(entries.map((e) => e.text));
     this.#view.print(this.#banner(boot));
-    void boot.history.load().then((entries: HistoryEntry[]) => {
-      this.#editor.setHistory(entries.map((e) => e.text));
-    });
     await this.#openThread();
+    if (!this.#view.running) this.#stopSpinner();
     if (boot.firstInput !== undefined) this.#startTurn(boot.firstInput);
     for (const text of this.#pending.splice(0)) this.#sendMessage(text);
     this.#screen.schedule();
@@ -223,6 +224,13 @@ export class Session {
     this.#thread = thread;
     this.#mode = thread.collaborationMode;
     this.#unsubscribe = thread.subscribe((e) => this.#onEvent(e));
+    for (const w of this.#threadWaiters.splice(0)) w(thread);
+  }
+
+  /** The thread, waiting for it while the session starts. */
+  #threadReady(): Promise<Thread> {
+    if (this.#thread) return Promise.resolve(this.#thread);
+    return new Promise((resolve) => this.#threadWaiters.push(resolve));
   }
 
   #banner(boot: SessionBoot): string[] {
@@ -624,11 +632,7 @@ export class Session {
   async #command(name: string, arg: string): Promise<void> {
     const s = this.#s;
     const print = (rows: string[]) => this.#view.print(rows);
-    const thread = this.#thread;
-    const needThread = () => {
-      if (!thread) throw new Error("the session is still starting; try again in a moment");
-      return thread;
-    };
+    const needThread = () => this.#threadReady();
     switch (name) {
       case "exit":
       case "quit":
@@ -642,11 +646,11 @@ export class Session {
         this.#screen.flush();
         return;
       case "model":
-        await this.#model(arg, needThread());
+        await this.#model(arg, await needThread());
         return;
       case "plan":
       case "default":
-        this.#setMode(name, needThread());
+        this.#setMode(name, await needThread());
         return;
       case "status":
         print(this.#status());
@@ -676,7 +680,7 @@ export class Session {
         this.#queue(arg);
         return;
       case "new": {
-        const old = needThread();
+        const old = await needThread();
         if (old.busy) old.interrupt();
         this.#unsubscribe?.();
         this.#thread = null;
@@ -696,7 +700,7 @@ export class Session {
           ]);
           return;
         }
-        print([s.dim(await compact(needThread()))]);
+        print([s.dim(await compact(await needThread()))]);
         return;
       }
       case "resume": {
@@ -710,7 +714,7 @@ export class Session {
           print([result]);
           return;
         }
-        const old = needThread();
+        const old = await needThread();
         this.#unsubscribe?.();
         await old.shutdown();
         this.#view.reset();
