@@ -3,7 +3,8 @@
  * a single read, bigger ones in 1 MiB pieces split at line ends (never held whole), stopping at
  * the first match. Mirrors ripgrep's file handling for `--files-with-matches`:
  *
- * - a UTF-8 byte order mark is skipped; UTF-16 files with a byte order mark are decoded;
+ * - a UTF-8 byte order mark is skipped; UTF-16 files with a byte order mark are decoded (whole:
+ *   the one case where a big file is held in memory);
  * - files found while walking a folder count as binary when a NUL byte shows up in the data read
  *   before the first match (at least the first 64 KiB): binary files never match;
  * - a file named explicitly is searched whatever it contains (NUL bytes act as line breaks).
