@@ -25,7 +25,14 @@ import type { ToolRegistry } from "../../tools/registry.ts";
 import { AGENT_CONTROL_SERVICE, MULTI_AGENT_NAMESPACE } from "../../tools/agents/mod.ts";
 import { AgentControl, type ChildSpec } from "./agent_control.ts";
 import { ThreadInbox } from "./inbox.ts";
-import { buildToolset } from "./toolset.ts";
+import { CodeModeHost } from "../../tools/code_mode/mod.ts";
+import { buildInitialContext } from "../context/initial.ts";
+import {
+  additionalToolsItem,
+  buildToolset,
+  type CodeModeBinding,
+  ToolsetRegistry,
+} from "./toolset.ts";
 import { createThreadTools } from "./thread_tools.ts";
 import { Thread, type ThreadOptions } from "./thread.ts";
 
@@ -106,6 +113,14 @@ async function makeThread(tree: TreeShared, plan: ThreadPlan): Promise<Thread> {
   const shutdown: (() => Promise<void> | void)[] = [];
   if (plan.root && control) shutdown.push(() => control.shutdownAll());
   let tools = plan.root ? opts.tools : undefined;
+  let codeMode: CodeModeBinding | undefined;
+  if (!tools && model.toolFamily === "code_mode") {
+    let nested: () => Tool[] = () => [];
+    const host = new CodeModeHost({ nestedTools: () => nested(), post: (i) => inbox.post(i) });
+    codeMode = { host, setNestedTools: (f) => (nested = f) };
+    shutdown.push(() => host.shutdown());
+    host.prewarm();
+  }
   if (!tools) {
     const made = createThreadTools();
     shutdown.push(made.shutdown);
@@ -118,6 +133,7 @@ async function makeThread(tree: TreeShared, plan: ThreadPlan): Promise<Thread> {
       applyPatch: made.applyPatch,
       localTools: made.localTools,
       subagents: canSpawn,
+      codeMode,
     });
   }
   if (plan.root) { for (const t of opts.extraTools ?? []) tools.register(t); }
@@ -126,6 +142,32 @@ async function makeThread(tree: TreeShared, plan: ThreadPlan): Promise<Thread> {
     history = [...history, removedNamespacesItem()];
   }
   const onHistoryItem = plan.root ? opts.onHistoryItem : undefined;
+  const context = {
+    baseInstructions: config.baseInstructions,
+    developerInstructions: config.developerInstructions,
+    projectDocMaxBytes: config.projectDocMaxBytes,
+    collaborationMode: plan.root && opts.announceCollaborationMode
+      ? opts.collaborationMode ?? "default"
+      : undefined,
+    deferredTools: canSpawn ? [MULTI_AGENT_NAMESPACE] : undefined,
+  };
+  let historyInitialization = plan.historyInitialization;
+  if (!history && codeMode && tools instanceof ToolsetRegistry) {
+    // Code mode: the `additional_tools` item comes first, then the usual initial context.
+    history = [
+      additionalToolsItem(tools),
+      ...await buildInitialContext({
+        cwd: opts.cwd,
+        codexHome: config.codexHome,
+        env: config.env,
+        policy: tree.sandbox,
+        approvalPolicy: config.approvalPolicy,
+        ...context,
+      }),
+    ];
+    for (const item of history) onHistoryItem?.(item);
+    historyInitialization ??= "new";
+  }
   const drainInbox = inbox.hook(onHistoryItem);
   const outerBeforeSample = plan.root ? opts.beforeSample : undefined;
   const mode = plan.root ? opts.collaborationMode ?? "default" : "default";
@@ -148,15 +190,9 @@ async function makeThread(tree: TreeShared, plan: ThreadPlan): Promise<Thread> {
     turnTrigger: opts.turnTrigger,
     threadId: plan.threadId,
     history,
-    historyInitialization: plan.historyInitialization,
+    historyInitialization,
     collaborationMode: mode,
-    context: {
-      baseInstructions: config.baseInstructions,
-      developerInstructions: config.developerInstructions,
-      projectDocMaxBytes: config.projectDocMaxBytes,
-      collaborationMode: plan.root && opts.announceCollaborationMode ? mode : undefined,
-      deferredTools: canSpawn ? [MULTI_AGENT_NAMESPACE] : undefined,
-    },
+    context,
     ui: plan.root ? opts.ui : undefined,
     services: { [AGENT_CONTROL_SERVICE]: control, [INBOX_SERVICE]: inbox },
     subagent: plan.lineage ? "collab_spawn" : undefined,

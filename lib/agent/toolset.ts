@@ -7,11 +7,15 @@
  * extra local tools from `[tools] extra`. `tool_search` is there when the thread may spawn
  * sub-agents: it finds the deferred `multi_agent_v1` namespace (`spawn_agent`, `send_input`,
  * `resume_agent`, `wait_agent`, `close_agent`), which the `<tools>` developer section announces.
+ * The code-mode family (e.g. `gpt-6.1-sol`) sends no `tools`: an `additional_tools` item lists
+ * `exec`, `wait` and `request_user_input`, and the other tools are called from `exec` scripts.
  *
  * @module
  */
 
-import type { ToolCallItem } from "../protocol/items.ts";
+import type { AnyItem, ToolCallItem } from "../protocol/items.ts";
+import { uuidv7 } from "../protocol/ids.ts";
+import { type CodeModeHost, createExecTool, createWaitTool } from "../../tools/code_mode/mod.ts";
 import type { Tool, ToolContext, ToolResult } from "../../tools/define.ts";
 import { toolSpec } from "../../tools/define.ts";
 import { ToolRegistry } from "../../tools/registry.ts";
@@ -110,6 +114,14 @@ export interface ToolsetOptions {
   localTools?: Record<string, Tool>;
   /** The thread may spawn sub-agents (adds `tool_search` and the `multi_agent_v1` namespace). */
   subagents?: boolean;
+  /** The thread's code-mode host (used when the model's tool family is `code_mode`). */
+  codeMode?: CodeModeBinding;
+}
+
+/** A code-mode host and how to tell it which tools scripts may call. */
+export interface CodeModeBinding {
+  host: CodeModeHost;
+  setNestedTools(tools: () => Tool[]): void;
 }
 
 /** Builds the registry for a thread. */
@@ -138,5 +150,40 @@ export function buildToolset(opts: ToolsetOptions): ToolsetRegistry {
     const tool = local[name];
     if (tool && !reg.has(name)) reg.register(tool);
   }
+  if (opts.model.toolFamily === "code_mode" && opts.codeMode) return codeModeToolset(reg, opts);
   return reg;
+}
+
+/** Tools a code-mode script may not call through `tools` (they talk to the model or user). */
+const NOT_NESTED = new Set(["request_user_input", "web_search", "tool_search"]);
+
+/**
+ * The code-mode family: nothing in `tools`; `exec`, `wait` and `request_user_input` are
+ * announced by the `additional_tools` item (namespace `functions`) and every other tool is
+ * reachable only from scripts, as `tools.<name>(args)`.
+ */
+function codeModeToolset(classic: ToolsetRegistry, opts: ToolsetOptions): ToolsetRegistry {
+  const host = opts.codeMode!;
+  const nested = classic.list().filter((t) => !NOT_NESTED.has(t.name));
+  host.setNestedTools(() => nested);
+  const reg = new ToolsetRegistry();
+  reg.registerHidden(createExecTool(host.host, () => nested));
+  reg.registerHidden(createWaitTool(host.host));
+  reg.registerHidden(classic.get("request_user_input")!);
+  return reg;
+}
+
+/** The `additional_tools` item that announces a code-mode thread's tools (first in history). */
+export function additionalToolsItem(reg: ToolsetRegistry): AnyItem {
+  return {
+    type: "additional_tools",
+    id: `at_${uuidv7()}`,
+    role: "developer",
+    tools: [{
+      type: "namespace",
+      name: "functions",
+      description: "",
+      tools: reg.hidden().map(toolSpec),
+    }],
+  };
 }

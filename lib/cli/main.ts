@@ -110,6 +110,11 @@ async function dispatch(args: string[], io: CliIo): Promise<number> {
       return await putFlag(rest, io);
     case "--call":
       return await callFlag(rest, io);
+    case "__code-mode-runner": {
+      // Hidden: one code-mode cell (the agent starts this program as its script runner).
+      const { runCodeModeRunner } = await import("../../tools/code_mode/runner.ts");
+      return await runCodeModeRunner();
+    }
   }
   // A terminal on stdin opens the interactive session (a prompt argument is its first turn);
   // piped stdin runs one turn and exits.
