@@ -159,7 +159,9 @@ export class ChatStream {
   #decoder = new TextDecoder();
   #parser: ChatSseParser;
   #idleMs: number;
-  #last = 0;
+  /** When the current read started waiting (-1: none started, -2: settled, not consumed). */
+  #waitingSince = -1;
+  #ahead: Promise<ReadableStreamReadResult<Uint8Array>> | null = null;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #silent = false;
   #ended = false;
@@ -215,18 +217,16 @@ export class ChatStream {
     }
     const reader = this.#reader;
     if (!reader || this.#ended) return null;
-    this.#last = performance.now();
-    this.#arm();
+    if (this.#timer === undefined) this.#arm(this.#idleMs);
+    const read = this.#ahead ?? this.#startRead(reader);
+    this.#ahead = null;
     let result: ReadableStreamReadResult<Uint8Array>;
     try {
-      result = await reader.read();
+      result = await read;
     } catch (err) {
       this.close();
       if (this.#silent) throw this.#silenceError();
       throw new BackendError(`backend stream broke: ${errorMessage(err)}`);
-    } finally {
-      clearTimeout(this.#timer);
-      this.#timer = undefined;
     }
     if (this.#silent) {
       this.close();
@@ -236,6 +236,7 @@ export class ChatStream {
     try {
       if (result.done) {
         this.#ended = true;
+        clearTimeout(this.#timer);
         this.#parser.push(this.#decoder.decode(), out);
         this.#parser.finish(out);
         return out.length ? out : null;
@@ -248,8 +249,27 @@ export class ChatStream {
     if (this.#parser.done) {
       // Nothing after [DONE] matters; let the connection go.
       this.close();
+    } else {
+      // Read ahead, so the caller can tell (`ready`) whether more is already there and batch
+      // its output instead of writing once per backend chunk.
+      this.#ahead = this.#startRead(reader);
     }
     return out;
+  }
+
+  /** True when the next {@linkcode next} call will not wait for the network. */
+  get ready(): boolean {
+    return this.#pending !== null || this.#waitingSince === -2;
+  }
+
+  #startRead(
+    reader: ReadableStreamDefaultReader<Uint8Array>,
+  ): Promise<ReadableStreamReadResult<Uint8Array>> {
+    this.#waitingSince = performance.now();
+    const read = reader.read();
+    // -2 marks a read that has settled but was not consumed yet.
+    read.then(() => (this.#waitingSince = -2), () => (this.#waitingSince = -2));
+    return read;
   }
 
   /** Stops reading and releases the connection. */
@@ -265,19 +285,24 @@ export class ChatStream {
     }
   }
 
-  #arm(): void {
+  /**
+   * One timer per stream, not per read: when it fires it checks how long the current read has
+   * been waiting and either reports silence or sleeps for the rest of the allowance.
+   */
+  #arm(delay: number): void {
     if (this.#idleMs <= 0) return;
-    const check = () => {
-      const idle = performance.now() - this.#last;
-      if (idle >= this.#idleMs) {
+    this.#timer = setTimeout(() => {
+      this.#timer = undefined;
+      if (this.#ended) return;
+      const since = this.#waitingSince;
+      const waited = since < 0 ? 0 : performance.now() - since;
+      if (waited >= this.#idleMs) {
         this.#silent = true;
-        this.#timer = undefined;
         this.#reader?.cancel().catch(() => {});
-      } else {
-        this.#timer = setTimeout(check, this.#idleMs - idle);
+        return;
       }
-    };
-    this.#timer = setTimeout(check, this.#idleMs);
+      this.#arm(this.#idleMs - waited);
+    }, delay);
   }
 
   #silenceError(): BackendError {

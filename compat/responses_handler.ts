@@ -21,7 +21,7 @@ import {
 import { type ProviderName, providerProfile } from "./providers.ts";
 import { type TranslatedRequest, translateRequest } from "./request_translation.ts";
 import { parseResponsesRequest, type ResponsesRequest } from "./responses_request.ts";
-import type { ResponseEvent, ResponseObject } from "./responses_types.ts";
+import type { ResponseObject } from "./responses_types.ts";
 import type { ResponseStore } from "./response_store.ts";
 import { sseFrame, sseHeaders } from "./sse.ts";
 import { ResponseAssembler } from "./stream_translation.ts";
@@ -46,6 +46,9 @@ export interface ResponsesHandlerDeps {
   /** Aborted when the server stops: running responses end with `response.failed`. */
   shutdown?: AbortSignal;
 }
+
+/** Most events written in one piece when the backend is ahead of the client. */
+const MAX_BATCH = 256;
 
 /** Most follow-up rounds for mock searches in one response. */
 const MAX_SEARCH_ROUNDS = 2;
@@ -212,11 +215,6 @@ class ResponseRun {
 
   constructor(init: RunInit) {
     this.#init = init;
-    const emit = init.streaming
-      ? (event: ResponseEvent) => {
-        this.#frames.push(sseFrame(event));
-      }
-      : () => {};
     this.#assembler = new ResponseAssembler({
       response: init.response,
       customTools: init.translated.customTools,
@@ -224,7 +222,9 @@ class ResponseRun {
       mockSearch: init.translated.mockSearch,
       carryReasoning: init.req.include.includes("reasoning.encrypted_content"),
       summaryFromReasoning: init.deps.summaryFromReasoning,
-      emit,
+      ...(init.streaming
+        ? { emit: (type: string, json: string) => this.#frames.push(sseFrame(type, json)) }
+        : {}),
     });
   }
 
@@ -236,26 +236,46 @@ class ResponseRun {
     return step.value;
   }
 
-  /** The SSE body. Cancelling it (the client went away) stops the backend request. */
+  /**
+   * The SSE body. A pump writes frames as the backend produces them and pauses while the client's
+   * queue is full; cancelling the body (the client went away) stops the backend request.
+   */
   stream(): ReadableStream<Uint8Array> {
     const gen = this.#run();
+    let resume: (() => void) | null = null;
     let cancelled = false;
-    return new ReadableStream<Uint8Array>({
-      pull: async (controller) => {
-        const step = await gen.next();
-        if (cancelled) return;
-        if (step.done) {
-          controller.close();
-          return;
+    const pump = async (controller: ReadableStreamDefaultController<Uint8Array>) => {
+      try {
+        for (let step = await gen.next(); !step.done; step = await gen.next()) {
+          if (cancelled) return;
+          controller.enqueue(encoder.encode(step.value));
+          if ((controller.desiredSize ?? 1) <= 0) {
+            await new Promise<void>((resolve) => (resume = resolve));
+          }
         }
-        controller.enqueue(encoder.encode(step.value));
+        if (!cancelled) controller.close();
+      } catch (err) {
+        if (!cancelled) controller.error(err);
+      }
+    };
+    return new ReadableStream<Uint8Array>({
+      start: (controller) => {
+        pump(controller);
+      },
+      pull: () => {
+        const r = resume;
+        resume = null;
+        r?.();
       },
       cancel: async () => {
         cancelled = true;
         this.#init.abort.abort(CLIENT_GONE);
+        const r = resume;
+        resume = null;
+        r?.();
         await gen.return(this.#assembler.response);
       },
-    }, { highWaterMark: 0 });
+    }, { highWaterMark: 64 * 1024, size: (chunk) => chunk.byteLength });
   }
 
   #take(): string {
@@ -280,7 +300,10 @@ class ResponseRun {
         const stream: ChatStream = this.#current;
         for (let chunks = await stream.next(); chunks !== null; chunks = await stream.next()) {
           for (const chunk of chunks) asm.applyChunk(chunk);
-          if (this.#frames.length) yield this.#take();
+          // Write when the backend has nothing more at hand (or enough piled up).
+          if (this.#frames.length && (!stream.ready || this.#frames.length >= MAX_BATCH)) {
+            yield this.#take();
+          }
         }
         if (!stream.sawDone && !asm.roundFinished) {
           throw new BackendError(

@@ -5,11 +5,9 @@
  * @module
  */
 
-import type { ResponseEvent } from "./responses_types.ts";
-
-/** One SSE frame for `event`. */
-export function sseFrame(event: ResponseEvent): string {
-  return `event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`;
+/** One SSE frame for an event of `type` whose JSON text is `json`. */
+export function sseFrame(type: string, json: string): string {
+  return `event: ${type}\ndata: ${json}\n\n`;
 }
 
 /** Response headers of an SSE answer. */

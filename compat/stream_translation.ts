@@ -54,8 +54,11 @@ export interface AssemblerInit {
   carryReasoning: boolean;
   /** Whether reasoning text is also reported as the reasoning summary. */
   summaryFromReasoning: boolean;
-  /** Receives each event; it must serialize or copy the event before returning. */
-  emit: (event: ResponseEvent) => void;
+  /**
+   * Receives each event as its type and JSON text (`sequence_number` included). Absent: events
+   * are not serialized at all (a non-streaming request only needs the final response).
+   */
+  emit?: (type: string, json: string) => void;
 }
 
 /** A mock web search the model asked for. */
@@ -285,8 +288,32 @@ export class ResponseAssembler {
   // -------------------------------------------------------------------------------------------
 
   #emit(event: ResponseEvent): void {
+    const seq = this.#seq++;
+    const sink = this.#init.emit;
+    if (!sink) return;
     const { type, ...rest } = event;
-    this.#init.emit({ type, sequence_number: this.#seq++, ...rest });
+    sink(type, JSON.stringify({ type, sequence_number: seq, ...rest }));
+  }
+
+  /**
+   * The hot path: a text, reasoning or argument delta, serialized by hand (ids are plain ASCII,
+   * only the delta needs escaping). Key order matches {@linkcode ResponseAssembler.#emit}.
+   */
+  #emitDelta(type: string, id: string, index: number, content: boolean, delta: string): void {
+    const seq = this.#seq++;
+    const sink = this.#init.emit;
+    if (!sink) return;
+    const head =
+      `{"type":"${type}","sequence_number":${seq},"item_id":"${id}","output_index":${index}`;
+    const escaped = JSON.stringify(delta);
+    sink(
+      type,
+      content
+        ? `${head},"content_index":0,"delta":${escaped}${
+          type === "response.output_text.delta" ? ',"logprobs":[]}' : "}"
+        }`
+        : `${head},"delta":${escaped}}`,
+    );
   }
 
   #output(): AnyItem[] {
@@ -323,13 +350,7 @@ export class ResponseAssembler {
       });
     }
     open.text += delta;
-    this.#emit({
-      type: "response.reasoning_text.delta",
-      item_id: open.id,
-      output_index: open.index,
-      content_index: 0,
-      delta,
-    });
+    this.#emitDelta("response.reasoning_text.delta", open.id, open.index, true, delta);
   }
 
   #textDelta(delta: string): void {
@@ -363,14 +384,7 @@ export class ResponseAssembler {
       });
     }
     open.text += delta;
-    this.#emit({
-      type: "response.output_text.delta",
-      item_id: open.id,
-      output_index: open.index,
-      content_index: 0,
-      delta,
-      logprobs: EMPTY,
-    });
+    this.#emitDelta("response.output_text.delta", open.id, open.index, true, delta);
   }
 
   #closeOpen(status: "completed" | "incomplete"): void {
@@ -520,23 +534,13 @@ export class ResponseAssembler {
 
   #toolArgs(item: ToolItem, piece: string): void {
     if (item.kind === "function") {
-      this.#emit({
-        type: "response.function_call_arguments.delta",
-        item_id: item.id,
-        output_index: item.index,
-        delta: piece,
-      });
+      this.#emitDelta("response.function_call_arguments.delta", item.id, item.index, false, piece);
       return;
     }
     const decoded = item.decoder?.push(piece) ?? "";
     if (decoded === "") return;
     item.streamed += decoded;
-    this.#emit({
-      type: "response.custom_tool_call_input.delta",
-      item_id: item.id,
-      output_index: item.index,
-      delta: decoded,
-    });
+    this.#emitDelta("response.custom_tool_call_input.delta", item.id, item.index, false, decoded);
   }
 
   #finishTool(slot: Required<ToolSlot>): void {
