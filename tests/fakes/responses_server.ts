@@ -73,6 +73,10 @@ export interface RecordedRequest {
   rawBody: string;
   /** Index of the script entry that answered (-1 when none). */
   turn: number;
+  /** `performance.now()` when the request was read. */
+  receivedAt?: number;
+  /** `performance.now()` when the response was fully written. */
+  finishedAt?: number;
 }
 
 /** A running fake server. */
@@ -323,7 +327,12 @@ export function startFakeResponses(
         return;
       }
       const index = next++;
-      requests.push({ ...req, turn: index < script.turns.length ? index : -1 });
+      const record: RecordedRequest = {
+        ...req,
+        turn: index < script.turns.length ? index : -1,
+        receivedAt: performance.now(),
+      };
+      requests.push(record);
       const turn = script.turns[index];
       if (!turn) {
         const body = JSON.stringify({
@@ -388,6 +397,7 @@ export function startFakeResponses(
         await writeAll(conn, e);
         if (turn.event_delay_ms) await sleep(turn.event_delay_ms);
       }
+      record.finishedAt = performance.now();
     } catch {
       // The client went away: nothing to do.
     } finally {
