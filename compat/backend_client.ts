@@ -84,7 +84,9 @@ export class BackendClient {
         throw this.#statusError(res, body);
       }
       if (!res.body) throw new BackendError("backend answered without a body");
-      if (!chat.stream) {
+      // Some servers answer a streaming request with one JSON completion; take it as such.
+      const json = /^application\/json/i.test(res.headers.get("content-type") ?? "");
+      if (!chat.stream || json) {
         let text: string;
         try {
           text = await res.text();

@@ -61,6 +61,10 @@ export async function handleResponses(
   deps: ResponsesHandlerDeps,
 ): Promise<Response> {
   const started = performance.now();
+  const declared = Number(request.headers.get("content-length") ?? "0");
+  if (declared > deps.maxBodyBytes) {
+    throw new CompatHttpError(413, `request body is larger than ${deps.maxBodyBytes} bytes`);
+  }
   const body = await request.text();
   if (body.length > deps.maxBodyBytes) {
     throw new CompatHttpError(413, `request body is larger than ${deps.maxBodyBytes} bytes`);

@@ -57,6 +57,13 @@ Deno.test("compat errors: bad request bodies get a 400 with a message", async ()
   const noModel = await post('{"input":"x"}');
   assert.equal(noModel.status, 400);
   assert.equal((await noModel.json()).error.param, "model");
+  const small = createCompatApp({ backend: "http://127.0.0.1:9/v1", maxBodyBytes: 100 });
+  const big = await small.request("/v1/responses", {
+    method: "POST",
+    body: JSON.stringify({ model: "m", input: "x".repeat(200) }),
+  });
+  assert.equal(big.status, 413);
+  assert.match((await big.json()).error.message, /larger than 100 bytes/);
 });
 
 Deno.test("compat errors: routes, health and model pass-through", async () => {

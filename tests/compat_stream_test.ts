@@ -415,3 +415,15 @@ Deno.test("compat store: previous_response_id, GET and DELETE of stored response
     await fake.close();
   }
 });
+
+Deno.test("compat stream: a backend that answers a stream request with JSON still works", async () => {
+  await withCompat(
+    [{ content: "whole", asJson: true, usage: { prompt: 2, completion: 1 } }],
+    async (call) => {
+      const last = checkStream(await events(await call({ input: "hi" })));
+      assert.equal(last.response.status, "completed");
+      assert.equal(last.response.output[0].content[0].text, "whole");
+      assert.equal(last.response.usage.total_tokens, 3);
+    },
+  );
+});

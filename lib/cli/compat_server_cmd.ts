@@ -5,7 +5,7 @@
  * ```
  * denocodex compat-server --port PORT --backend URL [--provider vllm|ollama|llamacpp|openai|stepfun]
  *   [--host 127.0.0.1] [--api-key-env NAME] [--model NAME] [--web-search mock|omit]
- *   [--idle-timeout-ms MS]
+ *   [--idle-timeout-ms MS] [--reasoning-as-summary]
  * ```
  *
  * @module
@@ -18,7 +18,7 @@ import { startCompatServer } from "../../compat/server.ts";
 
 const USAGE = "usage: denocodex compat-server --port PORT --backend URL " +
   "[--provider vllm|ollama|llamacpp|openai|stepfun] [--host 127.0.0.1] [--api-key-env NAME] " +
-  "[--model NAME] [--web-search mock|omit] [--idle-timeout-ms MS]";
+  "[--model NAME] [--web-search mock|omit] [--idle-timeout-ms MS] [--reasoning-as-summary]";
 
 interface CompatServerArgs {
   port: number;
@@ -29,6 +29,7 @@ interface CompatServerArgs {
   model?: string;
   webSearch: "mock" | "omit";
   idleTimeoutMs?: number;
+  reasoningAsSummary: boolean;
 }
 
 class UsageError extends Error {}
@@ -47,6 +48,7 @@ function parse(args: string[], env: Record<string, string | undefined>): CompatS
         model: { type: "string" },
         "web-search": { type: "string" },
         "idle-timeout-ms": { type: "string" },
+        "reasoning-as-summary": { type: "boolean" },
         help: { type: "boolean", short: "h" },
       },
       allowPositionals: false,
@@ -84,6 +86,7 @@ function parse(args: string[], env: Record<string, string | undefined>): CompatS
     backend,
     provider,
     webSearch,
+    reasoningAsSummary: values["reasoning-as-summary"] ?? false,
   };
   const keyEnv = values["api-key-env"];
   if (keyEnv !== undefined) {
@@ -137,6 +140,7 @@ export async function compatServerCommand(
       backend: parsed.backend,
       provider: parsed.provider,
       webSearch: parsed.webSearch,
+      summaryFromReasoning: parsed.reasoningAsSummary,
       ...(parsed.apiKey ? { apiKey: parsed.apiKey } : {}),
       ...(parsed.model ? { model: parsed.model } : {}),
       ...(parsed.idleTimeoutMs ? { idleTimeoutMs: parsed.idleTimeoutMs } : {}),

@@ -50,6 +50,8 @@ export interface FakeTurn {
   fault?: FakeFault;
   /** Raw SSE body, sent instead of generated chunks. */
   raw?: string;
+  /** Answer with one JSON completion even when a stream was asked for. */
+  asJson?: boolean;
 }
 
 /** A request the fake received. */
@@ -283,7 +285,7 @@ export async function startFakeChatServer(
         headers: { "content-type": "application/json", ...turn.fault.headers },
       });
     }
-    if ((body as { stream?: boolean } | null)?.stream) {
+    if ((body as { stream?: boolean } | null)?.stream && !turn.asJson) {
       return new Response(sseBody(turn, model, streams), {
         headers: { "content-type": "text/event-stream" },
       });
