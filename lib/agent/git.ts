@@ -53,6 +53,15 @@ export function prefetchGit(cwd: string): void {
   if (!prefetched.has(cwd)) prefetched.set(cwd, probeGit(cwd));
 }
 
+/**
+ * Makes the next {@linkcode isGitRepo} / {@linkcode workspaceInfo} of `cwd` use `probe` (a
+ * recent probe shared by the threads of one agent tree, so a sub-agent's first request does not
+ * wait for git).
+ */
+export function primeGit(cwd: string, probe: Promise<GitProbe>): void {
+  prefetched.set(cwd, probe);
+}
+
 function takeProbe(cwd: string, consume: boolean): Promise<GitProbe> {
   const p = prefetched.get(cwd);
   if (!p) return probeGit(cwd);

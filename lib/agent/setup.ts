@@ -24,7 +24,9 @@ import type { Tool, UserInterface } from "../../tools/define.ts";
 import type { ToolRegistry } from "../../tools/registry.ts";
 import { AGENT_CONTROL_SERVICE, MULTI_AGENT_NAMESPACE } from "../../tools/agents/mod.ts";
 import { AgentControl, type ChildSpec } from "./agent_control.ts";
+import { type GitProbe, primeGit, probeGit } from "./git.ts";
 import { ThreadInbox } from "./inbox.ts";
+import { installationId as loadInstallationId } from "./installation.ts";
 import { CodeModeHost } from "../../tools/code_mode/mod.ts";
 import { buildInitialContext } from "../context/initial.ts";
 import {
@@ -66,6 +68,14 @@ export interface OpenThreadOptions {
   fetch?: typeof fetch;
 }
 
+/** The sub-agent control of each thread that has one (root threads and their sub-agents). */
+const CONTROLS = new WeakMap<Thread, AgentControl>();
+
+/** The {@linkcode AgentControl} of `thread`'s tree, when sub-agents are enabled. */
+export function agentControlOf(thread: Thread): AgentControl | undefined {
+  return CONTROLS.get(thread);
+}
+
 /** The `ctx.services` key of a thread's {@linkcode ThreadInbox}. */
 export const INBOX_SERVICE = "inbox";
 
@@ -78,7 +88,13 @@ interface TreeShared {
   client: ResponsesClient;
   sandbox: SandboxPolicy;
   control?: AgentControl;
+  installationId: string;
+  /** The latest git probe of the workspace, shared by sub-agents spawned close together. */
+  git?: { at: number; probe: Promise<GitProbe> };
 }
+
+/** How long sub-agents reuse a git probe of the workspace (ms). */
+const GIT_PROBE_REUSE_MS = 2_000;
 
 /** One thread to make (the root, or a sub-agent). */
 interface ThreadPlan {
@@ -195,6 +211,7 @@ async function makeThread(tree: TreeShared, plan: ThreadPlan): Promise<Thread> {
     context,
     ui: plan.root ? opts.ui : undefined,
     services: { [AGENT_CONTROL_SERVICE]: control, [INBOX_SERVICE]: inbox },
+    installationId: tree.installationId,
     subagent: plan.lineage ? "collab_spawn" : undefined,
     lineage: plan.lineage,
     onHistoryItem,
@@ -206,6 +223,7 @@ async function makeThread(tree: TreeShared, plan: ThreadPlan): Promise<Thread> {
     contextWindowId: plan.root ? opts.contextWindowId : undefined,
     onShutdown: shutdown,
   });
+  if (control) CONTROLS.set(thread, control);
   control?.attach(thread.id, {
     depth: plan.depth,
     deliver: (item) => inbox.post(item),
@@ -226,14 +244,28 @@ export async function openThread(opts: OpenThreadOptions): Promise<Thread> {
     [...(opts.addDirs ?? []), ...config.writableRoots],
     config.networkAccess,
   );
-  const tree: TreeShared = { opts, config, apiKey, originator, client, sandbox };
+  const tree: TreeShared = {
+    opts,
+    config,
+    apiKey,
+    originator,
+    client,
+    sandbox,
+    installationId: await loadInstallationId(config.codexHome),
+  };
   const { maxThreads, maxDepth } = config.agents;
   if (!opts.tools && maxDepth >= 1 && maxThreads >= 1) {
     tree.control = new AgentControl({
       maxThreads,
       maxDepth,
-      factory: (spec: ChildSpec) =>
-        makeThread(tree, {
+      factory: (spec: ChildSpec) => {
+        // The probe runs while the child's context is built; children spawned together share it.
+        const now = performance.now();
+        if (!tree.git || now - tree.git.at > GIT_PROBE_REUSE_MS) {
+          tree.git = { at: now, probe: probeGit(opts.cwd) };
+        }
+        primeGit(opts.cwd, tree.git.probe);
+        return makeThread(tree, {
           depth: spec.depth,
           model: spec.model ?? config.model,
           reasoningEffort: spec.reasoningEffort ?? config.reasoningEffort,
@@ -242,7 +274,8 @@ export async function openThread(opts: OpenThreadOptions): Promise<Thread> {
           historyInitialization: spec.historyInitialization,
           lineage: spec.lineage,
           root: false,
-        }),
+        });
+      },
     });
   }
   return await makeThread(tree, {

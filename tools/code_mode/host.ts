@@ -128,6 +128,7 @@ export class CodeModeHost {
   #counter = 0;
   #spare: Runner | null = null;
   #closed = false;
+  #reaping = new Set<Promise<void>>();
 
   constructor(opts: CodeModeHostOptions) {
     this.#opts = opts;
@@ -302,7 +303,7 @@ export class CodeModeHost {
       status = cell.error !== undefined ? { kind: "failed" } : { kind: "completed" };
     } else status = { kind: "running", cellId: cell.id };
     cell.yielded = false;
-    if (cell.done) await this.#forget(cell);
+    if (cell.done) void this.#forget(cell);
     return {
       output: formatReport({
         status,
@@ -315,11 +316,14 @@ export class CodeModeHost {
     };
   }
 
-  async #forget(cell: Cell): Promise<void> {
+  /** Drops a finished cell; its runner is reaped in the background (shutdown awaits it). */
+  #forget(cell: Cell): Promise<void> {
     clearTimeout(cell.timer);
     this.#cells.delete(cell.id);
-    await cell.finished.catch(() => {});
-    await this.#kill(cell.runner);
+    const reaped = cell.finished.catch(() => {}).then(() => this.#kill(cell.runner));
+    this.#reaping.add(reaped);
+    reaped.finally(() => this.#reaping.delete(reaped));
+    return reaped;
   }
 
   async #terminate(cell: Cell): Promise<void> {
@@ -407,5 +411,6 @@ export class CodeModeHost {
     const spare = this.#spare;
     this.#spare = null;
     if (spare) await this.#kill(spare);
+    await Promise.all([...this.#reaping]);
   }
 }
