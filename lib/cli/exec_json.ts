@@ -27,6 +27,8 @@ export class JsonlRenderer {
     this.#write = write;
   }
 
+  #collab = new Map<string, string>();
+
   #id(): string {
     return `item_${this.#next++}`;
   }
@@ -109,6 +111,30 @@ export class JsonlRenderer {
       case "plan_update":
         this.#plan(event.plan);
         break;
+      case "collab_tool_call": {
+        // Sub-agent activity, as upstream's `collab_tool_call` items (started, then completed).
+        const key = `collab:${event.call_id}`;
+        let id = this.#collab.get(key);
+        if (event.phase === "begin" || id === undefined) {
+          id = this.#id();
+          this.#collab.set(key, id);
+        }
+        if (event.phase === "end") this.#collab.delete(key);
+        this.#line({
+          type: event.phase === "begin" ? "item.started" : "item.completed",
+          item: {
+            id,
+            type: "collab_tool_call",
+            tool: event.tool,
+            sender_thread_id: event.sender_thread_id,
+            receiver_thread_ids: event.receiver_thread_ids,
+            prompt: event.prompt,
+            agents_states: event.agents_states,
+            status: event.status,
+          },
+        });
+        break;
+      }
       case "stream_error":
         this.#line({ type: "error", message: event.message });
         break;
