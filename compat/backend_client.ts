@@ -167,6 +167,8 @@ export class ChatStream {
   #timer: ReturnType<typeof setTimeout> | undefined;
   #silent = false;
   #ended = false;
+  /** True once the body was read to its end, cancelled or handed to the drain. */
+  #released = false;
   #controller: AbortController | null;
   #pending: unknown[] | null = null;
 
@@ -238,6 +240,7 @@ export class ChatStream {
     try {
       if (result.done) {
         this.#ended = true;
+        this.#released = true;
         clearTimeout(this.#timer);
         this.#parser.push(this.#decoder.decode(), out);
         this.#parser.finish(out);
@@ -249,8 +252,12 @@ export class ChatStream {
       throw err;
     }
     if (this.#parser.done) {
-      // Nothing after [DONE] matters; let the connection go.
-      this.close();
+      // Nothing after [DONE] matters, but reading the body to its end (rather than cancelling
+      // it) lets the connection go back to the pool for the next request.
+      this.#ended = true;
+      clearTimeout(this.#timer);
+      this.#timer = undefined;
+      this.#drain(reader);
     } else {
       // Read ahead, so the caller can tell (`ready`) whether more is already there and batch
       // its output instead of writing once per backend chunk.
@@ -276,15 +283,33 @@ export class ChatStream {
 
   /** Stops reading and releases the connection. */
   close(): void {
-    if (this.#ended && this.#reader === null) return;
     this.#ended = true;
     clearTimeout(this.#timer);
     this.#timer = undefined;
     const reader = this.#reader;
-    if (reader) {
+    if (reader && !this.#released) {
+      this.#released = true;
       reader.cancel().catch(() => {});
       this.#controller?.abort();
     }
+  }
+
+  /** Reads what follows `[DONE]` to the end of the body; gives up after a second. */
+  #drain(reader: ReadableStreamDefaultReader<Uint8Array>): void {
+    this.#released = true;
+    const ahead = this.#ahead;
+    this.#ahead = null;
+    const giveUp = setTimeout(() => reader.cancel().catch(() => {}), 1000);
+    (async () => {
+      try {
+        if (ahead && (await ahead).done) return;
+        while (!(await reader.read()).done) { /* ignored */ }
+      } catch {
+        // The connection is gone either way.
+      } finally {
+        clearTimeout(giveUp);
+      }
+    })();
   }
 
   /**

@@ -7,7 +7,6 @@
  * @module
  */
 
-import { randomHex } from "../lib/protocol/ids.ts";
 import type { AnyItem } from "../lib/protocol/items.ts";
 import type { BackendClient, ChatStream } from "./backend_client.ts";
 import type { ChatRequest } from "./chat_types.ts";
@@ -123,7 +122,7 @@ export async function handleResponses(
     first = err;
   }
 
-  const responseId = `resp_${randomHex(32)}`;
+  const responseId = `resp_${crypto.randomUUID().replaceAll("-", "")}`;
   const run = new ResponseRun({
     deps,
     req,

@@ -19,7 +19,6 @@
  * @module
  */
 
-import { randomHex } from "../lib/protocol/ids.ts";
 import type { AnyItem } from "../lib/protocol/items.ts";
 import type { ChatToolCallDelta, ChatUsage } from "./chat_types.ts";
 import { customInputFromArguments } from "./custom_tools.ts";
@@ -110,7 +109,7 @@ interface ToolSlot {
 const EMPTY: readonly unknown[] = Object.freeze([]);
 
 function newId(prefix: string): string {
-  return `${prefix}${randomHex(32)}`;
+  return prefix + crypto.randomUUID().replaceAll("-", "");
 }
 
 /** Builds one Responses answer from Chat Completions chunks. */
@@ -237,7 +236,7 @@ export class ResponseAssembler {
   emitMockSearches(calls: readonly MockSearchCall[]): void {
     for (const call of calls) {
       const index = this.#nextIndex++;
-      const id = `${MOCK_SEARCH_ID_PREFIX}${randomHex(24)}`;
+      const id = newId(MOCK_SEARCH_ID_PREFIX);
       const action = { type: "search", query: call.queries.query, queries: call.queries.queries };
       this.#emit({
         type: "response.output_item.added",
@@ -484,7 +483,7 @@ export class ResponseAssembler {
 
   #callId(backendId: string | null): string {
     let callId = backendId ?? "";
-    if (callId === "" || this.#callIds.has(callId)) callId = `call_${randomHex(24)}`;
+    if (callId === "" || this.#callIds.has(callId)) callId = newId("call_");
     this.#callIds.add(callId);
     return callId;
   }
