@@ -10,15 +10,15 @@
  * @module
  */
 
-import { resolve } from "node:path";
 import type { ResolvedConfig } from "../../config/load.ts";
 import type { ContentPart } from "../../protocol/items.ts";
-import type { ApprovalPolicy } from "../../../tools/define.ts";
+import type { ApprovalPolicy, UserInterface } from "../../../tools/define.ts";
+import type { SessionTarget } from "../resume_cmd.ts";
 import type { SandboxMode } from "../../sandbox/policy.ts";
 import { colorEnabled } from "../color.ts";
 import type { CliIo } from "../io.ts";
 import { PromptHistory } from "./history_file.ts";
-import { Session, type SessionBoot } from "./session.ts";
+import { type OpenedThread, Session, type SessionBoot } from "./session.ts";
 import { makeStyle } from "./style.ts";
 import { processTerminal, type Terminal } from "./terminal.ts";
 
@@ -74,15 +74,23 @@ async function parseRun(
   io: CliIo,
   defaults: { approvalPolicy?: ApprovalPolicy },
 ): Promise<ParsedRun> {
-  const [{ parseArgs }, exec, { loadConfig }, { UserError }, { parseApprovalPolicy }, git] =
-    await Promise.all([
-      import("node:util"),
-      import("../exec.ts"),
-      import("../../config/load.ts"),
-      import("../../config/errors.ts"),
-      import("./approval.ts"),
-      import("../../agent/git.ts"),
-    ]);
+  const [
+    { parseArgs },
+    { resolve },
+    exec,
+    { loadConfig },
+    { UserError },
+    { parseApprovalPolicy },
+    git,
+  ] = await Promise.all([
+    import("node:util"),
+    import("node:path"),
+    import("../exec.ts"),
+    import("../../config/load.ts"),
+    import("../../config/errors.ts"),
+    import("./approval.ts"),
+    import("../../agent/git.ts"),
+  ]);
   const options = {
     ...exec.COMMON_OPTIONS,
     "ask-for-approval": { type: "string", short: "a" },
@@ -170,12 +178,13 @@ async function runGit(
 /** Loads configuration and prepares the thread of an interactive session. */
 export async function bootSession(args: string[], io: CliIo): Promise<SessionBoot> {
   const run = await parseRun(args, io, {});
-  const [setup, catalog, prompts, ids, git] = await Promise.all([
-    import("../../agent/setup.ts"),
+  const [sessions, catalog, prompts, ids, git, compact] = await Promise.all([
+    import("../resume_cmd.ts"),
     import("../../model/catalog.ts"),
     import("../../context/prompts.ts"),
     import("../../protocol/ids.ts"),
     import("../../agent/git.ts"),
+    import("../../agent/compact.ts"),
   ]);
   const { config, cwd } = run;
   const notes: string[] = [];
@@ -186,6 +195,25 @@ export async function bootSession(args: string[], io: CliIo): Promise<SessionBoo
     ? await promptContent(run.prompt, run.images)
     : undefined;
   const historyTable = config.table.history as { max_bytes?: number } | undefined;
+  let warn: (message: string) => void = () => {};
+  const open = async (
+    ui: UserInterface,
+    target: SessionTarget,
+  ): Promise<OpenedThread> => {
+    const opened = await sessions.openSessionThread({
+      config,
+      cwd,
+      originator: INTERACTIVE_ORIGINATOR,
+      turnTrigger: INTERACTIVE_TURN_TRIGGER,
+      addDirs: run.addDirs,
+      ui,
+      announceCollaborationMode: true,
+      target,
+      source: "cli",
+      onWarning: (m) => warn(m),
+    });
+    return { thread: opened.thread, close: () => opened.close(), saved: opened.recorder !== null };
+  };
   return {
     settings: {
       cwd,
@@ -204,16 +232,33 @@ export async function bootSession(args: string[], io: CliIo): Promise<SessionBoo
       persist: config.persistHistory,
       maxBytes: historyTable?.max_bytes,
     }),
-    openThread: (ui) =>
-      setup.openThread({
-        config,
-        cwd,
-        originator: INTERACTIVE_ORIGINATOR,
-        turnTrigger: INTERACTIVE_TURN_TRIGGER,
-        addDirs: run.addDirs,
-        ui,
-        announceCollaborationMode: true,
-      }),
+    openThread: (ui) => open(ui, { mode: "new" }),
+    onWarning(fn) {
+      warn = fn;
+    },
+    sessions: config.persistHistory
+      ? {
+        list: async () =>
+          (await sessions.listSessions({ codexHome: config.codexHome, cwd, limit: 20 })).map((
+            x,
+          ) => ({
+            id: x.id,
+            title: x.title,
+            updatedAt: x.updatedAt,
+          })),
+        resume: async (id, ui) =>
+          open(ui, {
+            mode: "resume",
+            session: await sessions.targetSession({
+              codexHome: config.codexHome,
+              cwd,
+              id,
+              all: true,
+            }),
+          }),
+        hidden: compact.isSummaryMessage,
+      }
+      : undefined,
     firstInput,
     notes,
     models: () =>
@@ -241,20 +286,24 @@ export async function bootSession(args: string[], io: CliIo): Promise<SessionBoo
 async function pipedTurn(args: string[], io: CliIo): Promise<number> {
   const stdin = await io.readStdin();
   const run = await parseRun(args, io, { approvalPolicy: "never" });
-  const [{ composePrompt }, setup, { HumanRenderer }] = await Promise.all([
+  const [{ composePrompt }, sessions, { HumanRenderer }] = await Promise.all([
     import("../exec.ts"),
-    import("../../agent/setup.ts"),
+    import("../resume_cmd.ts"),
     import("../exec_human.ts"),
   ]);
   const prompt = composePrompt(run.prompt, stdin);
-  const thread = await setup.openThread({
+  const opened = await sessions.openSessionThread({
     config: run.config,
     cwd: run.cwd,
     originator: INTERACTIVE_ORIGINATOR,
     turnTrigger: INTERACTIVE_TURN_TRIGGER,
     addDirs: run.addDirs,
     announceCollaborationMode: true,
+    target: { mode: "new" },
+    source: "cli",
+    onWarning: (m) => io.stderr(`warning: ${m}\n`),
   });
+  const thread = opened.thread;
   const human = new HumanRenderer({
     stdout: io.stdout,
     stderr: io.stderr,
@@ -270,7 +319,7 @@ async function pipedTurn(args: string[], io: CliIo): Promise<number> {
   } finally {
     removeSignal();
     unsubscribe();
-    await thread.shutdown();
+    await opened.close();
   }
 }
 

@@ -76,9 +76,16 @@ export class Screen {
     this.schedule();
   }
 
-  /** Schedules a redraw: now when idle for a frame, else at the next frame. */
-  schedule(): void {
+  /**
+   * Schedules a redraw: now when idle for a frame (or `urgent`, e.g. the first token of a
+   * message), else at the next frame.
+   */
+  schedule(urgent = false): void {
     if (this.#closed || this.#suspended) return;
+    if (urgent) {
+      this.flush();
+      return;
+    }
     const now = this.#opts.now?.() ?? performance.now();
     const frame = this.#opts.frameMs ?? 16;
     if (now - this.#lastDraw >= frame) {

@@ -50,12 +50,30 @@ export interface ModelChoice {
   contextWindow: number;
 }
 
+/** An open thread and how to close it (its recording included). */
+export interface OpenedThread {
+  thread: Thread;
+  /** Shuts the thread down and closes what records it. */
+  close(): Promise<void>;
+  /** True when the conversation is saved (it can be resumed later). */
+  saved: boolean;
+}
+
+/** A saved session the `/resume` picker offers. */
+export interface SavedSession {
+  id: string;
+  title: string;
+  updatedAt: Date;
+}
+
 /** What the background start-up delivers. */
 export interface SessionBoot {
   settings: SessionSettings;
   history: PromptHistory;
-  /** Opens a thread (at start and for `/new`). */
-  openThread(ui: UserInterface): Promise<Thread>;
+  /** Opens a new thread (at start and for `/new`). */
+  openThread(ui: UserInterface): Promise<OpenedThread>;
+  /** Where warnings of the session storage go (skipped rollout lines, write failures). */
+  onWarning?(fn: (message: string) => void): void;
   /** The first turn (the prompt argument), if any. */
   firstInput?: TurnInput;
   /** Lines to show under the banner (warnings). */
@@ -66,10 +84,14 @@ export interface SessionBoot {
   modeUpdateItem(mode: string): AnyItem;
   /** Runs `git` in the workspace (for `/diff`); null when git is unavailable. */
   git(args: string[]): Promise<{ code: number; stdout: string } | null>;
-  /** Loaded lazily: `/compact` and `/resume` when session storage exists. */
-  sessionCommands?: {
-    compact?(thread: Thread): Promise<string>;
-    resume?(arg: string, ui: UserInterface): Promise<Thread | string>;
+  /** Saved sessions for `/resume` (absent: the command says it is not available). */
+  sessions?: {
+    /** Recent sessions of the workspace, newest first. */
+    list(): Promise<SavedSession[]>;
+    /** Opens the stored thread `id` to continue it. */
+    resume(id: string, ui: UserInterface): Promise<OpenedThread>;
+    /** Messages of a stored history not to show again (compaction summaries). */
+    hidden?(item: AnyItem): boolean;
   };
 }
 
@@ -109,6 +131,7 @@ export class Session {
   #ui: UserInterface;
   #boot: SessionBoot | null = null;
   #thread: Thread | null = null;
+  #opened: OpenedThread | null = null;
   #unsubscribe: (() => void) | null = null;
   #pending: string[] = [];
   #quitArmed = false;
@@ -120,6 +143,7 @@ export class Session {
   #mode = "default";
   #modeNote: string | null = null;
   #waiting = false;
+  #compacting = false;
   #cleanups: (() => void)[] = [];
   #popupIndex = 0;
   #threadWaiters: ((t: Thread) => void)[] = [];
@@ -134,7 +158,7 @@ export class Session {
     this.#view = new TranscriptView({
       sink: {
         commit: (rows) => this.#screen.commit(rows),
-        changed: () => this.#screen.schedule(),
+        changed: (urgent) => this.#screen.schedule(urgent),
         width: () => this.#screen.width,
       },
       style: opts.style,
@@ -205,6 +229,7 @@ export class Session {
       throw err;
     }
     this.#boot = boot;
+    boot.onWarning?.((m) => this.#view.print([this.#s.yellow(`⚠ ${m}`)]));
     const entries: HistoryEntry[] = await boot.history.load();
     this.#editor.setHistory(entries.map((e) => e.text));
     this.#view.print(this.#banner(boot));
@@ -216,15 +241,36 @@ export class Session {
   }
 
   async #openThread(): Promise<void> {
-    const thread = await this.#boot!.openThread(this.#ui);
+    this.#attach(await this.#boot!.openThread(this.#ui));
+  }
+
+  /** Makes `opened` the session's thread (closing it at once when the session is leaving). */
+  #attach(opened: OpenedThread): void {
     if (this.#exiting) {
-      await thread.shutdown();
+      void opened.close().catch(() => {});
       return;
     }
+    const thread = opened.thread;
+    this.#opened = opened;
     this.#thread = thread;
     this.#mode = thread.collaborationMode;
     this.#unsubscribe = thread.subscribe((e) => this.#onEvent(e));
     for (const w of this.#threadWaiters.splice(0)) w(thread);
+  }
+
+  /** Detaches and closes the current thread (for `/new` and `/resume`). */
+  async #detach(): Promise<void> {
+    const opened = this.#opened;
+    this.#unsubscribe?.();
+    this.#unsubscribe = null;
+    this.#thread = null;
+    this.#opened = null;
+    this.#modals.cancelAll();
+    this.#stopSpinner();
+    await opened?.close();
+    this.#view.reset();
+    this.#title = null;
+    this.#modeNote = null;
   }
 
   /** The thread, waiting for it while the session starts. */
@@ -527,6 +573,7 @@ export class Session {
     this.#stopSpinner();
     this.#modals.cancelAll();
     const thread = this.#thread;
+    const opened = this.#opened;
     this.#unsubscribe?.();
     if (thread) {
       const usage = thread.totalUsage;
@@ -544,13 +591,16 @@ export class Session {
               : ""
           }`,
         ]);
+        if (opened?.saved) {
+          this.#screen.commit([`To continue this session, run denocodex resume ${thread.id}`]);
+        }
       }
     }
     this.#screen.close();
     for (const c of this.#cleanups.splice(0)) c();
     this.#o.term.write(LEAVE_MODES);
     this.#o.term.setRaw(false);
-    await thread?.shutdown().catch(() => {});
+    await opened?.close().catch(() => {});
     await this.#boot?.history.flush();
   }
 
@@ -568,6 +618,11 @@ export class Session {
         rows,
         cursor: f.cursor ? { row: f.cursor.row + offset, col: f.cursor.col } : undefined,
       };
+    }
+    if (this.#compacting && !this.#view.running) {
+      const frame =
+        SPINNER_FRAMES[Math.floor(performance.now() / SPINNER_MS) % SPINNER_FRAMES.length];
+      rows.push(`${s.cyan(frame)} ${s.bold("Compacting the conversation")}`);
     }
     if (!this.#thread && !this.#exiting && (this.#pending.length > 0 || this.#boot)) {
       const frame =
@@ -680,50 +735,74 @@ export class Session {
         this.#queue(arg);
         return;
       case "new": {
-        const old = await needThread();
-        if (old.busy) old.interrupt();
-        this.#unsubscribe?.();
-        this.#thread = null;
-        await old.shutdown();
-        this.#view.reset();
-        this.#title = null;
-        this.#modeNote = null;
+        await needThread();
+        await this.#detach();
         await this.#openThread();
         print([s.dim("Started a new session."), ""]);
         return;
       }
       case "compact": {
-        const compact = this.#boot?.sessionCommands?.compact;
-        if (!compact) {
+        const thread = await needThread();
+        if (thread.busy) {
+          print([s.dim("/compact runs after the current turn.")]);
+        }
+        this.#compacting = true;
+        this.#startSpinner();
+        let done: boolean;
+        try {
+          done = await thread.compact();
+        } finally {
+          this.#compacting = false;
+          if (!this.#busy()) this.#stopSpinner();
+        }
+        if (!done) {
           print([
-            s.yellow("/compact is not available yet: conversation compaction is not built in."),
+            s.yellow("The conversation was not compacted (nothing to compact, or it failed)."),
           ]);
-          return;
         }
-        print([s.dim(await compact(await needThread()))]);
         return;
       }
-      case "resume": {
-        const resume = this.#boot?.sessionCommands?.resume;
-        if (!resume) {
-          print([s.yellow("/resume is not available yet: saved sessions are not built in.")]);
-          return;
-        }
-        const result = await resume(arg, this.#ui);
-        if (typeof result === "string") {
-          print([result]);
-          return;
-        }
-        const old = await needThread();
-        this.#unsubscribe?.();
-        await old.shutdown();
-        this.#view.reset();
-        this.#thread = result;
-        this.#unsubscribe = result.subscribe((e) => this.#onEvent(e));
-        print([s.dim(`Resumed session ${result.id}.`)]);
+      case "resume":
+        await this.#resume(arg);
         return;
-      }
     }
+  }
+
+  async #resume(arg: string): Promise<void> {
+    const s = this.#s;
+    const sessions = this.#boot?.sessions;
+    if (!sessions) {
+      this.#view.print([s.yellow("/resume is not available: saved sessions are turned off.")]);
+      return;
+    }
+    const current = await this.#threadReady();
+    let id = arg;
+    if (!id) {
+      const list = (await sessions.list()).filter((x) => x.id !== current.id).slice(0, 9);
+      if (list.length === 0) {
+        this.#view.print([s.dim("No other saved sessions in this folder.")]);
+        return;
+      }
+      const pick = await this.#modals.exclusive(() =>
+        this.#modals.select({
+          title: [s.bold("Resume a session")],
+          options: list.map((x) => ({
+            label: x.title || "(untitled)",
+            description: `${x.updatedAt.toISOString().replace("T", " ").slice(0, 16)} · ${x.id}`,
+          })),
+          style: s,
+          hint: "↑/↓ or 1-9 to choose · Enter to resume · Esc to stay here",
+        })
+      );
+      if (pick === null || pick === undefined) return;
+      id = list[pick].id;
+    }
+    if (current.busy) current.interrupt();
+    const opened = await sessions.resume(id, this.#ui);
+    await this.#detach();
+    this.#attach(opened);
+    this.#view.replay(opened.thread.history, sessions.hidden);
+    this.#view.print([s.dim(`Resumed session ${opened.thread.id}.`), ""]);
   }
 
   #help(): string[] {

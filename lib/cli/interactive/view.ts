@@ -9,8 +9,9 @@
 
 import type { AgentEvent, Usage } from "../../protocol/events.ts";
 import { emptyUsage } from "../../protocol/events.ts";
-import type { MessageItem, WebSearchCallItem } from "../../protocol/items.ts";
+import type { AnyItem, MessageItem, WebSearchCallItem } from "../../protocol/items.ts";
 import { messageText } from "../../protocol/items.ts";
+import { asMessage, isTypedUserMessage, messageTextOf } from "../../session/context_items.ts";
 import { renderFileChange } from "./diff_view.ts";
 import { MarkdownStream } from "./markdown.ts";
 import {
@@ -36,8 +37,8 @@ import { truncate, wordWrap } from "./width.ts";
 export interface ViewSink {
   /** Finished rows for the scrollback. */
   commit(rows: string[]): void;
-  /** The live region changed (redraw soon). */
-  changed(): void;
+  /** The live region changed: redraw soon, or at once when `urgent` (a message's first text). */
+  changed(urgent?: boolean): void;
   /** Current terminal width. */
   width(): number;
 }
@@ -75,6 +76,8 @@ export class TranscriptView {
   #current: Exchange | null = null;
   #hadTools = false;
   #streamed = new Set<string>();
+  /** Estimated context tokens after a compaction, until the next request reports usage. */
+  #compactedTokens: number | null = null;
 
   constructor(opts: ViewOptions) {
     this.#o = opts;
@@ -101,6 +104,9 @@ export class TranscriptView {
 
   /** Percent of the context window left, or null before the first request. */
   contextLeft(): number | null {
+    if (this.#compactedTokens !== null) {
+      return contextLeftPercent(this.#compactedTokens, this.#o.contextWindow());
+    }
     if (!this.#lastUsage) return null;
     return contextLeftPercent(tokensInContext(this.#lastUsage), this.#o.contextWindow());
   }
@@ -111,7 +117,42 @@ export class TranscriptView {
     this.#exchanges = [];
     this.#current = null;
     this.#lastUsage = null;
+    this.#compactedTokens = null;
     this.#turnStart = null;
+  }
+
+  /**
+   * Shows a stored conversation (after `/resume`): the prompts the person typed and the
+   * answers, the most recent `max` of them. `hidden` marks messages not to show (summaries).
+   */
+  replay(
+    history: readonly AnyItem[],
+    hidden: (item: AnyItem) => boolean = () => false,
+    max = 20,
+  ): void {
+    const s = this.#o.style;
+    const shown = history.filter((item) => {
+      const m = asMessage(item);
+      if (!m || hidden(item)) return false;
+      return isTypedUserMessage(item) || m.role === "assistant";
+    });
+    const rows: string[] = [];
+    if (shown.length > max) rows.push(s.dim(`… ${shown.length - max} earlier messages`), "");
+    for (const item of shown.slice(-max)) {
+      const m = asMessage(item)!;
+      const text = messageTextOf(m);
+      if (m.role === "user") {
+        rows.push(...text.split("\n").map((l) => `${s.bold(s.cyan("›"))} ${l}`), "");
+        this.#exchanges.push({ user: text, assistant: null });
+      } else {
+        const md = new MarkdownStream({ width: this.#mdWidth(), style: s });
+        const body = [...md.push(text), ...md.end()];
+        rows.push(...this.#prefix(body, true), "");
+        const last = this.#exchanges[this.#exchanges.length - 1];
+        if (last) last.assistant = text;
+      }
+    }
+    this.print(rows);
   }
 
   /** Writes rows to the scrollback (ends an open stream first). */
@@ -201,7 +242,8 @@ export class TranscriptView {
         break;
       }
       case "agent_message_delta": {
-        if (this.#streamItem !== e.item_id) {
+        const first = this.#streamItem !== e.item_id;
+        if (first) {
           this.#endStream();
           this.#stream = new MarkdownStream({ width: this.#mdWidth(), style: s });
           this.#streamItem = e.item_id;
@@ -209,7 +251,7 @@ export class TranscriptView {
           this.#streamed.add(e.item_id);
         }
         this.#commitStreamRows(this.#stream!.push(e.delta));
-        this.#o.sink.changed();
+        this.#o.sink.changed(first);
         break;
       }
       case "output_item": {
@@ -285,7 +327,20 @@ export class TranscriptView {
         this.#evented.delete(e.call.call_id);
         this.setLabel("Working");
         break;
+      case "context_compacted":
+        this.#compactedTokens = e.tokens_after;
+        this.print([
+          `${s.cyan("•")} ${s.bold("Compacted the conversation")} ${
+            s.dim(
+              `(${
+                e.trigger === "auto" ? "automatically, " : ""
+              }~${e.tokens_before} → ~${e.tokens_after} tokens)`,
+            )
+          }`,
+        ]);
+        break;
       case "token_count":
+        this.#compactedTokens = null;
         this.#lastUsage = e.last;
         this.#turnUsage = e.total;
         this.#o.sink.changed();
