@@ -106,6 +106,12 @@ export function translateRequest(
     if (choice.allowed) chat.tools = tools.list.filter((t) => choice.allowed?.has(t.function.name));
     if (choice.choice !== undefined) chat.tool_choice = choice.choice;
     if (req.parallelToolCalls !== null) chat.parallel_tool_calls = req.parallelToolCalls;
+    if (chat.tools.length === 0) {
+      // Nothing left to call (e.g. allowed_tools listed only dropped tools).
+      delete chat.tools;
+      delete chat.tool_choice;
+      delete chat.parallel_tool_calls;
+    }
   }
   if (req.maxOutputTokens !== null) chat[profile.maxTokensField] = req.maxOutputTokens;
   if (req.temperature !== null) chat.temperature = req.temperature;

@@ -314,6 +314,17 @@ Deno.test("translateRequest() maps tool_choice, text.format and sampling fields"
   assert.deepEqual(allowed.tools?.map((t) => t.function.name), ["b"]);
   assert.equal(allowed.tool_choice, "required");
 
+  const none = translate(
+    {
+      tools: [...tools, { type: "web_search" }],
+      tool_choice: { type: "allowed_tools", mode: "auto", tools: [{ type: "web_search" }] },
+    },
+    "openai",
+    "omit",
+  ).chat;
+  assert.equal(none.tools, undefined);
+  assert.equal(none.tool_choice, undefined);
+
   const named = translate({ tools, tool_choice: { type: "function", name: "a" } }, "vllm").chat;
   assert.deepEqual(named.tool_choice, { type: "function", function: { name: "a" } });
 
