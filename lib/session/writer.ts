@@ -46,6 +46,7 @@ export class RolloutWriter {
   #file: Deno.FsFile | null;
   #onError?: (message: string) => void;
   #failed = false;
+  #buf = new Uint8Array(64 * 1024);
 
   private constructor(path: string, file: Deno.FsFile, onError?: (message: string) => void) {
     this.path = path;
@@ -80,13 +81,26 @@ export class RolloutWriter {
 
   /** Appends an already serialized record (no newline inside). */
   writeLine(json: string): boolean {
-    return this.#raw(json + "\n");
+    return this.#raw(json, true);
   }
 
-  #raw(text: string): boolean {
+  /** UTF-8 of `text` (+ a newline) in a buffer reused from line to line (no garbage per line). */
+  #encode(text: string, newline = false): Uint8Array {
+    // UTF-8 takes at most 3 bytes per UTF-16 unit.
+    const need = text.length * 3 + 1;
+    if (this.#buf.length < need) this.#buf = new Uint8Array(Math.max(need, this.#buf.length * 2));
+    let n = enc.encodeInto(text, this.#buf).written;
+    if (newline) this.#buf[n++] = 0x0a;
+    const out = this.#buf.subarray(0, n);
+    // Do not keep a huge buffer for the rest of the session.
+    if (this.#buf.length > 4 * 1024 * 1024) this.#buf = new Uint8Array(64 * 1024);
+    return out;
+  }
+
+  #raw(text: string, newline = false): boolean {
     const file = this.#file;
     if (!file || this.#failed) return false;
-    let data = enc.encode(text);
+    let data = this.#encode(text, newline);
     try {
       while (data.length) data = data.subarray(file.writeSync(data));
       return true;
