@@ -43,6 +43,8 @@ export async function snapshot(dir: string): Promise<Record<string, string>> {
         await walk(r);
       } else if (e.isSymlink) {
         out[r] = `-> ${await Deno.readLink(join(dir, r))}`;
+      } else if (!e.isFile) {
+        out[r] = "<special file>"; // never read: a FIFO would block
       } else {
         out[r] = await Deno.readTextFile(join(dir, r));
       }

@@ -122,6 +122,33 @@ Deno.test("a write failure reports Exit code 1, emits a failed end event and cha
   });
 });
 
+Deno.test("a special file is never read nor overwritten", async () => {
+  await withTempDir(async (dir) => {
+    await writeFiles(dir, { "a.txt": "a\n" });
+    const sock = join(dir, "fifo");
+    const made = await new Deno.Command("mkfifo", { args: [sock] }).output();
+    assert.equal(made.code, 0);
+    const { ctx, events } = recordingContext(dir);
+    const before = await snapshot(dir);
+    const add = await runApplyPatch(
+      patch("*** Update File: a.txt", "@@", "-a", "+A", "*** Add File: fifo", "+x"),
+      ctx,
+      { now: () => 0 },
+    );
+    assert.equal(
+      add.output,
+      `Exit code: 1\nWall time: 0 seconds\nOutput:\nFailed to write file ${sock}\n`,
+    );
+    const update = await runApplyPatch(patch("*** Update File: fifo", "@@", "-a", "+b"), ctx);
+    assert.equal(
+      update.output,
+      `apply_patch verification failed: Failed to read file to update ${sock}: path \`${sock}\` is not a file`,
+    );
+    assert.deepEqual(events, []);
+    assert.deepEqual(await snapshot(dir), before);
+  });
+});
+
 Deno.test("wall time is rounded to a tenth of a second", async () => {
   await withTempDir(async (dir) => {
     const { ctx } = recordingContext(dir);

@@ -77,7 +77,8 @@ async function readDisk(path: string): Promise<DiskFile> {
     const link = await Deno.lstat(path);
     if (link.isSymlink) real = await Deno.realPath(path);
     const info = link.isSymlink ? await Deno.stat(real) : link;
-    if (info.isDirectory) return { real, exists: true, isDirectory: true };
+    // Only regular files are read (a FIFO would block, a device could be huge).
+    if (!info.isFile) return { real, exists: true, isDirectory: info.isDirectory };
     const bytes = await Deno.readFile(real);
     return { real, exists: true, isDirectory: false, bytes, mode: info.mode ?? undefined };
   } catch (err) {
@@ -173,8 +174,9 @@ async function checkPolicy(policy: SandboxPolicy, targets: Iterable<string>): Pr
  * @param patchText the patch as the model wrote it
  * @param options the directory to resolve paths against and the sandbox policy
  * @returns the plan to hand to {@linkcode commitPatch}
- * @throws {ApplyPatchError} kind `verification` (bad patch text, missing file, lines not found)
- * or `rejected` (empty patch, refused by the sandbox policy), with upstream's reason texts
+ * @throws {ApplyPatchError} kind `verification` (bad patch text, missing file, lines not found),
+ * `rejected` (empty patch, refused by the sandbox policy), with upstream's reason texts, or
+ * `write` when a file to overwrite cannot be read (so could not be restored)
  */
 export async function planPatch(patchText: string, options: ApplyPatchOptions): Promise<PatchPlan> {
   const { hunks } = parsePatch(patchText);
@@ -192,6 +194,10 @@ export async function planPatch(patchText: string, options: ApplyPatchOptions): 
     if (content === null) {
       if (disk.exists && disk.bytes) removals.push({ path, original: disk.bytes, mode: disk.mode });
       continue;
+    }
+    if (disk.exists && !disk.isDirectory && !disk.bytes) {
+      // Its bytes could not be kept for an undo: refuse before writing anything.
+      throw new ApplyPatchError("write", `Failed to write file ${path}`, { cause: disk.error });
     }
     const mode = disk.exists ? disk.mode : ws.modes.get(path);
     const write: FileWrite = {

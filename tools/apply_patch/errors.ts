@@ -47,6 +47,7 @@ const OS_ERRORS: Record<string, [number, string]> = {
   EPERM: [1, "Operation not permitted"],
   ENOENT: [2, "No such file or directory"],
   EIO: [5, "Input/output error"],
+  ENXIO: [6, "No such device or address"],
   EACCES: [13, "Permission denied"],
   EBUSY: [16, "Device or resource busy"],
   EEXIST: [17, "File exists"],

@@ -83,8 +83,11 @@ export async function runApplyPatch(
   try {
     plan = await planPatch(patchText(input), { cwd, policy: ctx.sandbox });
   } catch (err) {
-    if (err instanceof ApplyPatchError) return { output: err.message, success: false };
-    throw err;
+    if (!(err instanceof ApplyPatchError)) throw err;
+    const output = err.kind === "write"
+      ? writeFailureOutput(err.reason, now() - started)
+      : err.message;
+    return { output, success: false };
   }
   ctx.emit({ type: "patch_apply_begin", call_id: ctx.callId, changes: plan.changes });
   try {
