@@ -77,3 +77,32 @@ Deno.test("interactive: Ctrl-C twice on an idle prompt quits; once shows the hin
     await s.close();
   }
 });
+
+Deno.test("interactive: Ctrl-Z suspends to the shell; fg redraws the composer", async () => {
+  const s = await openSession({ turns: [] });
+  const { PtyDriver } = await import("../lib/cli/interactive/pty_driver.ts");
+  const { ROOT, testEnv } = await import("./helpers.ts");
+  const sh = PtyDriver.start(["bash", "--norc", "--noprofile", "-i"], {
+    cwd: s.ws,
+    env: { ...testEnv(s.home), PS1: "SHELL$ " },
+  });
+  try {
+    await sh.waitFor(/SHELL\$ /);
+    await sh.type(`${Deno.execPath()} run -A --quiet ${join(ROOT, "main.ts")}\r`);
+    await sh.waitFor(/>_ denocodex/);
+    let at = sh.mark;
+    await sh.type("\x1a");
+    at = await sh.waitFor(/Stopped[^]*SHELL\$ /, { from: at });
+    await sh.type("fg\r");
+    at = await sh.waitFor(/Ask denocodex to do anything/, { from: at });
+    await sh.type("typed after fg");
+    at = await sh.waitFor(/› typed after fg/, { from: at });
+    await sh.type(CTRL_C + CTRL_D);
+    await sh.waitFor(/SHELL\$ /, { from: at });
+    await sh.type("exit\r");
+    assert.equal(await sh.exit(), 0);
+  } finally {
+    await sh.kill().catch(() => {});
+    await s.close();
+  }
+});

@@ -57,6 +57,8 @@ Deno.test("interactive: a two-turn session on a terminal, saved to history.jsonl
     assert.ok(screen.includes("\n  - one\n  - two\n"), "list rows, indented under the bullet");
     assert.match(screen, /Token usage: total=2,480 input=2,400 output=80/);
     assert.equal((screen.match(/The second answer\./g) ?? []).length, 1, "no duplicated rows");
+    const sgr = new RegExp(String.fromCharCode(27) + "\\[[0-9;]*m");
+    assert.ok(!sgr.test(d.raw), "NO_COLOR: no styles reach the terminal");
 
     const history = (await Deno.readTextFile(join(s.home, "history.jsonl"))).trim().split("\n")
       .map((l) => JSON.parse(l));
@@ -224,6 +226,36 @@ Deno.test("interactive: a prompt argument is the first turn; bad flags are one-l
     });
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /^Error: invalid --sandbox 'wide-open'; use one of: /);
+  } finally {
+    await s.close();
+  }
+});
+
+Deno.test("interactive: colours when allowed, and a narrow terminal wraps words under the bullet", async () => {
+  const long = "alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi omicron";
+  const s = await openSession({ turns: [answer(`**Greek** letters: ${long}`)] }, {
+    cols: 32,
+    env: { NO_COLOR: "" },
+  });
+  try {
+    const { d } = s;
+    await d.type("letters\r");
+    await d.waitFor(/omicron[^]*Answered in/);
+    await d.type(CTRL_D);
+    assert.equal(await d.exit(), 0);
+    assert.ok(d.raw.includes("\x1b[1mGreek\x1b[22m"), "bold markdown becomes a style");
+    const vt = new VirtualTerminal(32, 30);
+    vt.write(d.raw);
+    const rows = vt.all();
+    const start = rows.findIndex((r) => r.startsWith("• Greek letters:"));
+    assert.ok(start >= 0, rows.join("\n"));
+    const body = rows.slice(start, start + 4);
+    assert.deepEqual(body, [
+      "• Greek letters: alpha beta",
+      "  gamma delta epsilon zeta eta",
+      "  theta iota kappa lambda mu nu",
+      "  xi omicron",
+    ]);
   } finally {
     await s.close();
   }

@@ -26,7 +26,7 @@ import { ENTER_MODES, LEAVE_MODES, type Terminal } from "./terminal.ts";
 import { preview } from "./tool_lines.ts";
 import { createTerminalUi } from "./ui.ts";
 import { TranscriptView } from "./view.ts";
-import { displayWidth, padEnd, truncate } from "./width.ts";
+import { displayWidth, padEnd, truncate, wordWrap } from "./width.ts";
 import { VERSION } from "../../version.ts";
 
 /** What the session shows about its configuration. */
@@ -305,10 +305,9 @@ export class Session {
       rows.push(...lines.filter((l) => l !== ""));
     }
     rows.push("");
-    rows.push(s.dim("  To get started, describe a task or try one of these commands:"));
-    rows.push(
-      s.dim("  /help for keys and commands · /model to switch models · /plan to plan first"),
-    );
+    const tip = "To get started, describe a task, or type / for commands: /help for keys, " +
+      "/model to switch models, /plan to plan first.";
+    for (const r of wordWrap(tip, this.#screen.width - 2)) rows.push(s.dim(`  ${r}`));
     for (const n of boot.notes ?? []) rows.push(s.yellow(`⚠ ${n}`));
     rows.push("");
     return rows;
@@ -494,7 +493,7 @@ export class Session {
     const thread = this.#thread;
     if (!thread) {
       this.#pending.push(text);
-      this.#view.print([this.#s.dim(`› ${preview(text)} (sent when the session is ready)`)]);
+      this.#screen.schedule();
       return;
     }
     void this.#boot!.history.append(thread.id, text);
@@ -627,6 +626,9 @@ export class Session {
     if (!this.#thread && !this.#exiting && (this.#pending.length > 0 || this.#boot)) {
       const frame =
         SPINNER_FRAMES[Math.floor(performance.now() / SPINNER_MS) % SPINNER_FRAMES.length];
+      for (const p of this.#pending) {
+        rows.push(truncate(s.dim(`› ${preview(p)} (sent when the session is ready)`), width));
+      }
       rows.push(`${s.cyan(frame)} ${s.bold("Starting")} ${s.dim("(opening the session)")}`);
       if (this.#spinner === undefined) this.#startSpinner();
     }

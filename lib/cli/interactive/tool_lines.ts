@@ -13,8 +13,11 @@ import { relativePath } from "./diff_view.ts";
 
 /** The command inside `<shell> -lc '<cmd>'` (the display form of exec events). */
 export function innerCommand(command: string): string {
-  const m = command.match(/^\S+ -l?c '([\s\S]*)'$/);
-  return m ? m[1].replace(/'\\''/g, "'") : command;
+  const m = command.match(/^\S*\/(?:ba|z|da)?sh -l?c ([\s\S]*)$/);
+  if (!m) return command;
+  const body = m[1];
+  const quoted = body.match(/^'([\s\S]*)'$/);
+  return quoted ? quoted[1].replace(/'\\''/g, "'") : body;
 }
 
 /** First non-blank line of `text`, cut to `max` characters. */
