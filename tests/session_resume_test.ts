@@ -79,6 +79,11 @@ Deno.test("exec resume: same thread, input continues the last request byte for b
     const b = await runProgram(["exec", "--json", "resume", id, "second prompt"], { cwd: ws, env });
     assert.equal(b.code, 0, b.stderr);
     assert.equal(threadIdOf(b.stdout), id);
+    // As upstream, the usage reported is the thread's so far (900 + 1000, then + 1000).
+    const usage = (out: string) =>
+      (jsonl(out).at(-1)!.usage as { input_tokens: number }).input_tokens;
+    assert.equal(usage(a.stdout), 1900);
+    assert.equal(usage(b.stdout), 2900);
     assert.deepEqual(await rollouts(home), [file]);
 
     const [, last, resumed] = server.requests;
@@ -150,9 +155,16 @@ Deno.test("exec fork: new thread and rollout from the stored history (cold_fork)
   }
 });
 
-Deno.test("exec resume --last: the newest session of this directory; errors are one line", async () => {
+Deno.test("exec resume --last: the newest session of this directory; upstream's fallbacks and errors", async () => {
   const server = startFakeResponses({
-    turns: [answer("a"), answer("b"), answer("other"), answer("resumed")],
+    turns: [
+      answer("a"),
+      answer("b"),
+      answer("other"),
+      answer("resumed"),
+      answer("n1"),
+      answer("n2"),
+    ],
   });
   const ws = await makeWorkspace();
   const other = await makeWorkspace();
@@ -181,23 +193,33 @@ Deno.test("exec resume --last: the newest session of this directory; errors are 
     assert.equal(missing.code, 1);
     assert.match(
       missing.stderr,
-      /^Error: no saved session with id 01a21040-0000-7000-8000-0000000000ff/m,
+      /^Error: no saved session for thread id 01a21040-0000-7000-8000-0000000000ff in /m,
     );
-    const bad = await runProgram(["exec", "resume", "not-an-id", "x"], { cwd: ws, env });
-    assert.equal(bad.code, 2);
-    assert.match(bad.stderr, /'not-an-id' is not a session id/);
+    // As upstream: a name that is not an id, or --last with nothing to resume, starts afresh.
+    const bad = await runProgram(["exec", "--json", "resume", "not-an-id", "x"], { cwd: ws, env });
+    assert.equal(bad.code, 0, bad.stderr);
+    assert.match(
+      bad.stderr,
+      /warning: 'not-an-id' is not a session id \(a UUID\); starting a new session/,
+    );
+    assert.notEqual(threadIdOf(bad.stdout), newer);
+    assert.equal(meta(server.requests[4]).history_initialization, "new");
     const none = await runProgram(["exec", "resume"], { cwd: ws, env, stdin: "x" });
     assert.equal(none.code, 2);
     assert.match(none.stderr, /exec resume needs a session id or --last/);
     const empty = await makeWorkspace();
     try {
-      const nothing = await runProgram(["exec", "resume", "--last", "x"], { cwd: empty, env });
-      assert.equal(nothing.code, 1);
-      assert.match(nothing.stderr, /no saved session for /);
+      const fresh = await runProgram(["exec", "--json", "resume", "--last", "x"], {
+        cwd: empty,
+        env,
+      });
+      assert.equal(fresh.code, 0, fresh.stderr);
+      assert.equal(meta(server.requests[5]).history_initialization, "new");
+      assert.equal(inputOf(server.requests[5]).length, 4);
     } finally {
       await cleanup(empty);
     }
-    assert.equal(server.requests.length, 4);
+    assert.equal(server.requests.length, 6);
   } finally {
     await server.close();
     await cleanup(ws, other, home);

@@ -11,8 +11,9 @@ import { loadConfig } from "../config/load.ts";
 import { UserError } from "../config/errors.ts";
 import { SANDBOX_MODES, type SandboxMode } from "../sandbox/policy.ts";
 import type { ContentPart } from "../protocol/items.ts";
+import { addUsage } from "../protocol/events.ts";
 import { isGitRepo, prefetchGit } from "../agent/git.ts";
-import { openSessionThread, type SessionTarget, targetSession } from "./resume_cmd.ts";
+import { openSessionThread, pickSession, type SessionTarget } from "./resume_cmd.ts";
 import { JsonlRenderer } from "./exec_json.ts";
 import { HumanRenderer } from "./exec_human.ts";
 import { colorEnabled } from "./color.ts";
@@ -187,18 +188,19 @@ export async function execCommand(args: string[], io: CliIo): Promise<number> {
     content.push({ type: "input_image", image_url: await imageDataUrl(resolve(io.cwd, img)) });
   }
 
-  const target: SessionTarget = mode
-    ? {
-      mode,
-      session: await targetSession({
-        codexHome: config.codexHome,
-        cwd,
-        id: sessionId,
-        last: v.last,
-        all: v.all,
-      }),
-    }
-    : { mode: "new" };
+  let target: SessionTarget = { mode: "new" };
+  if (mode) {
+    // As upstream: `--last` with no session (or a name that is not an id) starts a new one.
+    const found = await pickSession({
+      codexHome: config.codexHome,
+      cwd,
+      id: sessionId,
+      last: v.last,
+      all: v.all,
+      onWarning: (message) => io.stderr(`warning: ${message}\n`),
+    });
+    if (found) target = { mode, session: found };
+  }
   const session = await openSessionThread({
     config,
     cwd,
@@ -219,7 +221,15 @@ export async function execCommand(args: string[], io: CliIo): Promise<number> {
     cwd,
   });
   const jsonl = new JsonlRenderer((line) => io.stdout(line + "\n"));
-  const unsubscribe = thread.subscribe((e) => (json ? jsonl.handle(e) : human.handle(e)));
+  // As upstream, a continued thread reports its usage so far (the stored total plus this turn).
+  const prior = session.loaded?.totalUsage;
+  const unsubscribe = thread.subscribe((e) => {
+    const event = prior && e.type === "turn_completed"
+      ? { ...e, usage: addUsage({ ...e.usage }, prior) }
+      : e;
+    if (json) jsonl.handle(event);
+    else human.handle(event);
+  });
   if (json) jsonl.threadStarted(thread.id);
   const onSignal = () => thread.interrupt();
   const removeSignal = io.onInterrupt(onSignal);

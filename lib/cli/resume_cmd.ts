@@ -10,7 +10,7 @@
 import { UserError } from "../config/errors.ts";
 import type { ResolvedConfig } from "../config/load.ts";
 import { modelInfo } from "../model/catalog.ts";
-import { uuidv7 } from "../protocol/ids.ts";
+import { isUuid, uuidv7 } from "../protocol/ids.ts";
 import type { AnyItem } from "../protocol/items.ts";
 import { baseInstructionsText } from "../context/initial.ts";
 import { openThread, type OpenThreadOptions } from "../agent/setup.ts";
@@ -194,14 +194,21 @@ export async function openSessionThread(opts: OpenSessionOptions): Promise<Opene
   };
 }
 
-/** Picks the session for `resume`/`fork` arguments; a clear error when there is none. */
-export async function targetSession(opts: {
+/** Arguments naming a stored session. */
+export interface SessionChoice {
   codexHome: string;
+  /** The current directory (for `last`). */
   cwd: string;
+  /** A thread id (UUID) or the path of a rollout file. */
   id?: string;
+  /** The most recent session of `cwd`. */
   last?: boolean;
+  /** With `last`: any directory. */
   all?: boolean;
-}): Promise<ResolvedSession> {
+}
+
+/** The session named by `opts`; a one-line `UserError` when there is none. */
+export async function targetSession(opts: SessionChoice): Promise<ResolvedSession> {
   let found: ResolvedSession | null;
   try {
     found = await resolveSession(opts);
@@ -211,7 +218,7 @@ export async function targetSession(opts: {
   if (found) return found;
   if (opts.id !== undefined) {
     throw new UserError(
-      `no saved session with id ${opts.id} in ${opts.codexHome}/sessions; ` +
+      `no saved session for thread id ${opts.id} in ${opts.codexHome}/sessions; ` +
         `run 'denocodex resume' to list sessions`,
     );
   }
@@ -219,6 +226,23 @@ export async function targetSession(opts: {
     `no saved session${opts.all ? "" : ` for ${opts.cwd}`}; start one with 'denocodex exec'` +
       (opts.all ? "" : " or pass --all"),
   );
+}
+
+/**
+ * `exec resume`'s choice, as upstream makes it: an unknown thread id (UUID) is an error; `--last`
+ * without a session, or a name that is not an id (upstream looks up thread names, which
+ * denocodex does not keep), gives `null`: the caller starts a new session.
+ */
+export async function pickSession(
+  opts: SessionChoice & { onWarning?(message: string): void },
+): Promise<ResolvedSession | null> {
+  if (opts.id !== undefined && !isUuid(opts.id) && !opts.id.endsWith(".jsonl")) {
+    opts.onWarning?.(`'${opts.id}' is not a session id (a UUID); starting a new session`);
+    return null;
+  }
+  if (opts.id === undefined && !opts.last) return null;
+  if (opts.id === undefined) return await resolveSession(opts);
+  return await targetSession(opts);
 }
 
 /** `resume`/`fork --help`. */
