@@ -101,6 +101,15 @@ export type {
 } from "./lib/protocol/events.ts";
 export { JsonlRenderer } from "./lib/cli/exec_json.ts";
 
+// Compat server: Responses API in front of Chat Completions backends.
+export {
+  type CompatAppOptions,
+  type CompatServerHandle,
+  createCompatApp,
+  startCompatServer,
+  type StartCompatServerOptions,
+} from "./compat/mod.ts";
+
 // Sandbox.
 export { makePolicy } from "./lib/sandbox/policy.ts";
 export type { SandboxMode, SandboxPolicy } from "./lib/sandbox/policy.ts";

@@ -8,6 +8,9 @@
 import type { Tool } from "../../tools/define.ts";
 import { createExecTools } from "../../tools/exec/mod.ts";
 import { createApplyPatchTool, runInterceptedApplyPatch } from "../../tools/apply_patch/tool.ts";
+import { createReadFileTool } from "../../tools/read_file.ts";
+import { createListDirTool } from "../../tools/list_dir.ts";
+import { createGrepFilesTool } from "../../tools/grep_files.ts";
 
 /** Stateful tools of one thread and how to stop them. */
 export interface ThreadTools {
@@ -26,7 +29,12 @@ export function createThreadTools(): ThreadTools {
   return {
     execTools: exec,
     applyPatch: createApplyPatchTool(),
-    localTools: {},
+    // Offered when named in `[tools] extra`.
+    localTools: {
+      read_file: createReadFileTool(),
+      list_dir: createListDirTool(),
+      grep_files: createGrepFilesTool(),
+    },
     shutdown: () => exec.manager.shutdown(),
   };
 }

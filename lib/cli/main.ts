@@ -8,6 +8,7 @@
 import { UserError } from "../config/errors.ts";
 import { VERSION } from "../version.ts";
 import type { CliIo } from "./io.ts";
+import { compatOverrides, takeVllmEndpoint, withFlags } from "./vllm_endpoint.ts";
 
 /** Top-level help. */
 export const MAIN_HELP = `denocodex ${VERSION}: the Codex coding agent, as one Deno program.
@@ -28,7 +29,14 @@ Run 'denocodex exec --help' for the options of a turn.
 
 /** Runs the program with `args`; returns the exit code. */
 export async function runCli(args: string[], io: CliIo): Promise<number> {
+  let compat: { url: string; close(): Promise<void> } | undefined;
   try {
+    const { endpoint, rest } = takeVllmEndpoint(args);
+    if (endpoint !== undefined) {
+      const { startCompatServer } = await import("../../compat/mod.ts");
+      compat = await startCompatServer({ backend: endpoint, provider: "vllm", port: 0 });
+      return await dispatch(withFlags(rest, compatOverrides(compat.url)), io);
+    }
     return await dispatch(args, io);
   } catch (err) {
     if (err instanceof UserError) {
@@ -39,6 +47,8 @@ export async function runCli(args: string[], io: CliIo): Promise<number> {
     io.stderr(`Error: ${message}\n`);
     if (io.env.DENOCODEX_DEBUG && err instanceof Error && err.stack) io.stderr(err.stack + "\n");
     return 1;
+  } finally {
+    await compat?.close();
   }
 }
 
