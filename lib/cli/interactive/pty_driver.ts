@@ -31,7 +31,7 @@ export class PtyDriver {
   #ended = false;
   #waiters = new Set<() => void>();
   #reading: Promise<void>;
-  /** performance.now() when output was first seen for each `mark` call (see {@linkcode timeOf}). */
+  /** Called with each chunk of output as it is read (benchmarks time with it). */
   #onChunk: ((text: string, at: number) => void) | null = null;
 
   private constructor(pty: PtyProcess) {
