@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { join } from "node:path";
 import { COLLABORATION_TEXT } from "../lib/context/prompts.ts";
 import { CTRL_D } from "../lib/cli/interactive/pty_driver.ts";
 import { inputOf, openSession, textOf, typedUserTexts } from "./interactive_harness.ts";
@@ -81,6 +82,13 @@ Deno.test("interactive: Plan mode questions are answered with the keyboard (choi
       JSON.stringify({ answers: { db: { answers: ["SQLite"] }, orm: { answers: ["Prisma"] } } }),
     );
     assert.deepEqual(typedUserTexts(reqs[1].body), ["plan the storage layer"]);
+    // The announcement is recorded with the session (a resume rebuilds the same history).
+    let rollout = "";
+    for await (const f of walk(join(s.home, "sessions"))) rollout += await Deno.readTextFile(f);
+    assert.ok(
+      rollout.includes(JSON.stringify(textOf(update)).slice(1, -1)),
+      "recorded in the rollout",
+    );
   } finally {
     await s.close();
   }
@@ -175,3 +183,11 @@ Deno.test("interactive: request_permissions asks the person (yes / always / no k
     await s.close();
   }
 });
+
+async function* walk(dir: string): AsyncGenerator<string> {
+  for await (const e of Deno.readDir(dir)) {
+    const p = join(dir, e.name);
+    if (e.isDirectory) yield* walk(p);
+    else if (e.name.endsWith(".jsonl")) yield p;
+  }
+}

@@ -212,7 +212,16 @@ export async function bootSession(args: string[], io: CliIo): Promise<SessionBoo
       source: "cli",
       onWarning: (m) => warn(m),
     });
-    return { thread: opened.thread, close: () => opened.close(), saved: opened.recorder !== null };
+    return {
+      thread: opened.thread,
+      close: () => opened.close(),
+      saved: opened.recorder !== null,
+      append(item) {
+        // Between turns only: the thread has no API for context updates yet.
+        opened.thread.history.push(item);
+        opened.recorder?.onHistoryItem(item);
+      },
+    };
   };
   return {
     settings: {

@@ -57,6 +57,8 @@ export interface OpenedThread {
   close(): Promise<void>;
   /** True when the conversation is saved (it can be resumed later). */
   saved: boolean;
+  /** Appends a context item to the history between turns, recorded like any other item. */
+  append(item: AnyItem): void;
 }
 
 /** A saved session the `/resume` picker offers. */
@@ -524,8 +526,8 @@ export class Session {
 
   #startTurn(input: TurnInput): void {
     const thread = this.#thread!;
-    if (this.#modeNote !== null && !thread.busy) {
-      thread.history.push(this.#boot!.modeUpdateItem(this.#modeNote));
+    if (this.#modeNote !== null && !thread.busy && this.#opened) {
+      this.#opened.append(this.#boot!.modeUpdateItem(this.#modeNote));
       this.#modeNote = null;
     }
     if (this.#title === null && typeof input === "string") this.#title = preview(input, 48);
