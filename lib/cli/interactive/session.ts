@@ -500,6 +500,11 @@ export class Session {
     }
     void this.#boot!.history.append(thread.id, text);
     if (this.#title === null) this.#title = preview(text, 48);
+    if (thread.busy && !this.#view.running) {
+      // Busy without a turn (compacting): the text waits for the next turn.
+      this.#queue(text, false);
+      return;
+    }
     if (thread.busy) {
       if (thread.steer(text)) {
         this.#view.print([this.#s.cyan(`[steer] queued: ${preview(text)}`)]);
@@ -509,13 +514,13 @@ export class Session {
     this.#startTurn(text);
   }
 
-  #queue(text: string): void {
+  #queue(text: string, record = true): void {
     const thread = this.#thread;
     if (!thread) {
       this.#pending.push(text);
       return;
     }
-    void this.#boot!.history.append(thread.id, text);
+    if (record) void this.#boot!.history.append(thread.id, text);
     if (!thread.busy) {
       this.#startTurn(text);
       return;

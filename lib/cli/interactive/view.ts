@@ -219,6 +219,7 @@ export class TranscriptView {
         this.#turnUsage = emptyUsage();
         this.#hadTools = false;
         this.#streamed.clear();
+        this.#reasoning.clear();
         const text = e.input.join("\n");
         this.#current = { user: text, assistant: null };
         this.#exchanges.push(this.#current);
