@@ -33,6 +33,10 @@ const settings = () => ({
   effort: "medium",
 });
 
+function texts(items: AnyItem[]): string[] {
+  return items.map((i) => (i as { content: { text: string }[] }).content[0].text);
+}
+
 async function readAll(path: string): Promise<RolloutRecord[]> {
   const out: RolloutRecord[] = [];
   await forEachRecord(path, (r) => void out.push(r));
@@ -400,5 +404,54 @@ Deno.test("writer: a failed write is reported once and turns the writer off", as
     assert.match(errors[0], /cannot write session file \/dev\/full: /);
   } finally {
     await cleanup(dir);
+  }
+});
+
+Deno.test("loadThreadHistory: an upstream fork reads its parent up to the fork point first", async () => {
+  const home = await Deno.makeTempDir();
+  try {
+    const parentId = "01a21040-0000-7000-8000-0000000000a1";
+    const forkId = "01a21040-0000-7000-8000-0000000000b2";
+    const dir = join(home, "sessions/2026/11/25");
+    await Deno.mkdir(dir, { recursive: true });
+    const rec = (ordinal: number, type: string, payload: unknown) =>
+      JSON.stringify({ timestamp: "t", ordinal, type, payload });
+    const parentLines = [
+      rec(0, "session_meta", { id: parentId, cwd: "/w", base_instructions: { text: "P" } }),
+      rec(1, "response_item", msg("user", "one", "m1")),
+      rec(2, "response_item", msg("assistant", "two", "m2")),
+    ];
+    const cut = parentLines.join("\n").length + 1;
+    // The parent went on after the fork: that part is not the fork's.
+    parentLines.push(rec(5, "response_item", msg("user", "after the fork", "m5")));
+    await Deno.writeTextFile(
+      join(dir, `rollout-2026-11-25T01-00-00-${parentId}.jsonl`),
+      parentLines.join("\n") + "\n",
+    );
+    const forkPath = join(dir, `rollout-2026-11-25T01-00-01-${forkId}.jsonl`);
+    await Deno.writeTextFile(
+      forkPath,
+      [
+        rec(3, "session_meta", {
+          id: forkId,
+          forked_from_id: parentId,
+          cwd: "/w",
+          base_instructions: { text: "F" },
+          history_base: { thread_id: parentId, end_ordinal_exclusive: 3, end_byte_offset: cut },
+        }),
+        rec(4, "response_item", msg("user", "three", "m3")),
+      ].join("\n") + "\n",
+    );
+    const loaded = await loadThreadHistory(forkPath);
+    assert.equal(loaded.meta.id, forkId);
+    assert.deepEqual(texts(loaded.history), ["F", "one", "two", "three"]);
+    assert.deepEqual(loaded.warnings, []);
+
+    await Deno.remove(join(dir, `rollout-2026-11-25T01-00-00-${parentId}.jsonl`));
+    const orphan = await loadThreadHistory(forkPath);
+    assert.deepEqual(texts(orphan.history), ["F", "three"]);
+    assert.match(orphan.warnings[0], /forked from is missing/);
+  } finally {
+    await cleanup(home);
   }
 });

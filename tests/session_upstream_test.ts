@@ -92,6 +92,20 @@ async function runUpstream(args: string[], cwd: string, env: Record<string, stri
   };
 }
 
+/** Every rollout file under `home`. */
+async function rollouts(home: string): Promise<string[]> {
+  const out: string[] = [];
+  const walk = async (dir: string) => {
+    for await (const e of Deno.readDir(dir)) {
+      const p = join(dir, e.name);
+      if (e.isDirectory) await walk(p);
+      else if (e.name.endsWith(".jsonl")) out.push(p);
+    }
+  };
+  await walk(join(home, "sessions"));
+  return out;
+}
+
 /** Upstream's input: its own base message (our text), then exactly our stored items. */
 function assertContinues(upstreamInput: Item[], ours: Item[]): void {
   assert.equal(upstreamInput[0].role, "developer");
@@ -195,6 +209,76 @@ Deno.test({
       );
       assert.equal(up2.code, 0, up2.stderr);
       assertContinues(inputOf(server.requests[5]), inputOf(server.requests[4]));
+    } finally {
+      await server.close();
+      await cleanup(ws, home);
+    }
+  },
+});
+
+Deno.test({
+  name: "denocodex resumes rollouts upstream codex 0.169.0 wrote, a paginated fork included",
+  ignore: codexSkip !== null,
+  async fn() {
+    const server = startFakeResponses({
+      turns: [
+        {
+          output: [{
+            type: "function_call",
+            name: "exec_command",
+            call_id: "c1",
+            arguments: { cmd: "true" },
+          }],
+          usage: { input_tokens: 900, output_tokens: 10 },
+        },
+        {
+          output: [{ type: "message", text: "upstream first" }],
+          usage: { input_tokens: 950, output_tokens: 5 },
+        },
+        {
+          output: [{ type: "message", text: "upstream fork" }],
+          usage: { input_tokens: 990, output_tokens: 5 },
+        },
+        {
+          output: [{ type: "message", text: "ours on the fork" }],
+          usage: { input_tokens: 999, output_tokens: 5 },
+        },
+      ],
+    });
+    const ws = await makeWorkspace({ "AGENTS.md": "# ws\n" });
+    const home = await makeHome(server.url, UPSTREAM_TOML);
+    try {
+      const env = testEnv(home);
+      const flags = ["exec", "--json", "--skip-git-repo-check", "-s", "danger-full-access"];
+      const a = await runUpstream([...flags, "first"], ws, env);
+      assert.equal(a.code, 0, a.stderr);
+      const id = jsonl(a.stdout)[0].thread_id as string;
+      const f = await runUpstream([...flags, "fork", id, "on a branch"], ws, env);
+      assert.equal(f.code, 0, f.stderr);
+      const forkId = jsonl(f.stdout)[0].thread_id as string;
+      assert.notEqual(forkId, id);
+
+      const r = await runProgram(["exec", "--json", "resume", forkId, "ours now"], {
+        cwd: ws,
+        env,
+      });
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(jsonl(r.stdout)[0].thread_id, forkId);
+      const upstreamFork = inputOf(server.requests[2]);
+      const ours = inputOf(server.requests[3]);
+      assert.equal(historyInit(server.requests[3]), "cold_resume");
+      // The base instructions as the fork's session_meta stores them (upstream trims a line of its
+      // prose when it sends them), then exactly the items upstream sent, parent part included.
+      const forkFile = (await rollouts(home)).find((p) => p.includes(forkId))!;
+      const stored = JSON.parse((await Deno.readTextFile(forkFile)).split("\n")[0]);
+      assert.deepEqual(ours[0].content, [
+        { type: "input_text", text: stored.payload.base_instructions.text },
+      ]);
+      assert.deepEqual(ours.slice(1, upstreamFork.length), upstreamFork.slice(1));
+      assert.deepEqual(
+        ours.slice(upstreamFork.length).map((i) => (i.content as { text: string }[])[0].text),
+        ["upstream fork", "ours now"],
+      );
     } finally {
       await server.close();
       await cleanup(ws, home);

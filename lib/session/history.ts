@@ -24,7 +24,14 @@ import {
   messageTextOf,
   OUTPUT_FOR_CALL,
 } from "./context_items.ts";
-import { itemFromPayload, parseSessionMeta, parseUsage, type SessionMeta } from "./records.ts";
+import {
+  itemFromPayload,
+  parseSessionMeta,
+  parseUsage,
+  type RolloutRecord,
+  type SessionMeta,
+} from "./records.ts";
+import { findSessionById } from "./find.ts";
 
 /** Namespace of ids denocodex derives while loading sessions (UUIDv5). */
 const SESSION_ID_NAMESPACE = "b1e2c6d4-7a3f-4f0e-8c2d-5a9e1f3b7c60";
@@ -60,6 +67,8 @@ export interface LoadedSession {
 export interface LoadHistoryOptions {
   /** Told about each skipped line as it is found. */
   onWarning?(message: string): void;
+  /** Where to look for the parent of an upstream fork (default: the home `path` is in). */
+  codexHome?: string;
 }
 
 /** The base-instructions message of a session, rebuilt from its `session_meta`. */
@@ -150,83 +159,162 @@ function upstreamUserText(payload: Record<string, unknown>): string | undefined 
   return text || undefined;
 }
 
+/** What loading accumulates, across a fork's parents and the file itself. */
+interface LoadState {
+  items: AnyItem[];
+  lastUsage?: Usage;
+  totalUsage?: Usage;
+  usageAt: number;
+  firstPrompt?: string;
+  lastTurnContext?: Record<string, unknown>;
+  compactions: number;
+  warnings: string[];
+  onWarning(message: string): void;
+}
+
+/** Where to stop reading a parent rollout (upstream's `history_base`). */
+interface ReadLimit {
+  ordinal?: number;
+  bytes?: number;
+}
+
+/** The Codex home of a rollout path (`<home>/sessions/YYYY/MM/DD/<file>`), if it has that shape. */
+function homeOf(path: string): string | undefined {
+  const m = /^(.*)\/sessions\/\d{4}\/\d{2}\/\d{2}\/[^/]+$/.exec(path);
+  return m?.[1];
+}
+
+/** The first `session_meta` payload of a file. */
+async function firstMeta(path: string): Promise<Record<string, unknown> | null> {
+  let found: Record<string, unknown> | null = null;
+  await forEachRecord(path, (rec) => {
+    if (rec.type !== "session_meta") return true;
+    found = rec.payload;
+    return false;
+  });
+  return found;
+}
+
+/**
+ * Applies the records of `path` to `state`. An upstream fork stores only its own records and
+ * names its parent in `session_meta.history_base` (`thread_id`, `end_ordinal_exclusive`,
+ * `end_byte_offset`): the parent's records up to there come first.
+ */
+async function applyRollout(
+  path: string,
+  state: LoadState,
+  opts: { codexHome?: string; limit?: ReadLimit; depth: number },
+): Promise<void> {
+  const head = await firstMeta(path);
+  const base = head?.history_base as
+    | { thread_id?: unknown; end_ordinal_exclusive?: unknown; end_byte_offset?: unknown }
+    | undefined;
+  if (base && typeof base.thread_id === "string") {
+    const home = opts.codexHome ?? homeOf(path);
+    const parent = home && opts.depth < 16 ? await findSessionById(home, base.thread_id) : null;
+    if (parent) {
+      await applyRollout(parent, state, {
+        codexHome: home,
+        depth: opts.depth + 1,
+        limit: {
+          ordinal: typeof base.end_ordinal_exclusive === "number"
+            ? base.end_ordinal_exclusive
+            : undefined,
+          bytes: typeof base.end_byte_offset === "number" ? base.end_byte_offset : undefined,
+        },
+      });
+    } else {
+      state.onWarning(
+        `the session ${base.thread_id} this one was forked from is missing; ` +
+          `its part of the history is left out`,
+      );
+    }
+  }
+  const limit = opts.limit;
+  await forEachRecord(path, (rec, _line, offset) => {
+    if (limit?.bytes !== undefined && offset >= limit.bytes) return false;
+    if (limit?.ordinal !== undefined && rec.ordinal !== undefined && rec.ordinal >= limit.ordinal) {
+      return false;
+    }
+    applyRecord(rec, state);
+  }, { onWarning: state.onWarning });
+}
+
+function applyRecord(rec: RolloutRecord, state: LoadState): void {
+  const p = rec.payload;
+  switch (rec.type) {
+    case "response_item":
+      if (typeof p.type === "string") state.items.push(itemFromPayload(p));
+      break;
+    case "compacted": {
+      const replacement = p.replacement_history;
+      state.items = Array.isArray(replacement)
+        ? replacement.filter((i) => i && typeof i === "object" && typeof i.type === "string")
+          .map((i) => itemFromPayload(i as Record<string, unknown>))
+        : rebuildFromSummary(state.items, typeof p.message === "string" ? p.message : "");
+      state.compactions++;
+      state.usageAt = 0;
+      state.lastUsage = undefined;
+      break;
+    }
+    case "turn_context":
+      state.lastTurnContext = p;
+      break;
+    case "event_msg":
+      if (p.type === "token_count" && p.info && typeof p.info === "object") {
+        const info = p.info as Record<string, unknown>;
+        state.lastUsage = parseUsage(info.last_token_usage);
+        state.totalUsage = parseUsage(info.total_token_usage);
+        state.usageAt = state.items.length;
+      } else if (p.type === "user_message" && state.firstPrompt === undefined) {
+        if (typeof p.message === "string" && p.message) state.firstPrompt = p.message;
+      } else if (p.type === "item_completed" && state.firstPrompt === undefined) {
+        state.firstPrompt = upstreamUserText(p);
+      }
+      break;
+  }
+}
+
 /**
  * Loads the rollout at `path`. Throws when the file cannot be read or has no `session_meta`;
- * skipped lines become warnings.
+ * skipped lines become warnings. For an upstream fork, the parent rollout is looked up in
+ * `codexHome` (by default the home `path` lives in).
  */
 export async function loadThreadHistory(
   path: string,
   opts: LoadHistoryOptions = {},
 ): Promise<LoadedSession> {
-  let meta: SessionMeta | null = null;
-  let items: AnyItem[] = [];
-  let lastUsage: Usage | undefined;
-  let totalUsage: Usage | undefined;
-  let usageAt = 0;
-  let firstPrompt: string | undefined;
-  let lastTurnContext: Record<string, unknown> | undefined;
-  let compactions = 0;
-  const warnings: string[] = [];
-  await forEachRecord(path, (rec) => {
-    const p = rec.payload;
-    switch (rec.type) {
-      case "session_meta":
-        // A forked upstream rollout may repeat metas; the first one names this thread.
-        meta ??= parseSessionMeta(p);
-        break;
-      case "response_item":
-        if (typeof p.type === "string") items.push(itemFromPayload(p));
-        break;
-      case "compacted": {
-        const replacement = p.replacement_history;
-        items = Array.isArray(replacement)
-          ? replacement.filter((i) => i && typeof i === "object" && typeof i.type === "string")
-            .map((i) => itemFromPayload(i as Record<string, unknown>))
-          : rebuildFromSummary(items, typeof p.message === "string" ? p.message : "");
-        compactions++;
-        usageAt = 0;
-        lastUsage = undefined;
-        break;
-      }
-      case "turn_context":
-        lastTurnContext = p;
-        break;
-      case "event_msg":
-        if (p.type === "token_count" && p.info && typeof p.info === "object") {
-          const info = p.info as Record<string, unknown>;
-          lastUsage = parseUsage(info.last_token_usage);
-          totalUsage = parseUsage(info.total_token_usage);
-          usageAt = items.length;
-        } else if (p.type === "user_message" && firstPrompt === undefined) {
-          if (typeof p.message === "string" && p.message) firstPrompt = p.message;
-        } else if (p.type === "item_completed" && firstPrompt === undefined) {
-          firstPrompt = upstreamUserText(p);
-        }
-        break;
-    }
-  }, {
+  const head = await firstMeta(path);
+  const meta = head ? parseSessionMeta(head) : null;
+  if (!meta) throw new Error(`${path} is not a session rollout (no session_meta record)`);
+  const state: LoadState = {
+    items: [],
+    usageAt: 0,
+    compactions: 0,
+    warnings: [],
     onWarning: (message) => {
-      warnings.push(message);
+      state.warnings.push(message);
       opts.onWarning?.(message);
     },
-  });
-  if (!meta) throw new Error(`${path} is not a session rollout (no session_meta record)`);
-  const found: SessionMeta = meta;
-  firstPrompt ??= items.filter(isTypedUserMessage).map((m) => messageTextOf(asMessage(m)!))[0];
+  };
+  await applyRollout(path, state, { codexHome: opts.codexHome, depth: 0 });
+  const items = state.items;
+  const firstPrompt = state.firstPrompt ??
+    items.filter(isTypedUserMessage).map((m) => messageTextOf(asMessage(m)!))[0];
   const repairedCalls = repairToolCalls(items);
-  const base = baseInstructionsItem(found);
+  const base = baseInstructionsItem(meta);
   const history = base ? [base, ...items] : items;
   return {
     path,
-    meta: found,
+    meta,
     history,
-    lastUsage,
-    totalUsage,
-    historyLengthAtUsage: base ? usageAt + 1 : usageAt,
+    lastUsage: state.lastUsage,
+    totalUsage: state.totalUsage,
+    historyLengthAtUsage: base ? state.usageAt + 1 : state.usageAt,
     firstPrompt,
-    lastTurnContext,
+    lastTurnContext: state.lastTurnContext,
     repairedCalls,
-    compactions,
-    warnings,
+    compactions: state.compactions,
+    warnings: state.warnings,
   };
 }

@@ -16,8 +16,11 @@ export interface ReadRecordsOptions {
   chunkSize?: number;
 }
 
-/** Called per record with its 1-based line number; return `false` to stop reading. */
-export type RecordVisitor = (record: RolloutRecord, line: number) => boolean | void;
+/**
+ * Called per record with its 1-based line number and the byte offset where the line starts;
+ * return `false` to stop reading.
+ */
+export type RecordVisitor = (record: RolloutRecord, line: number, offset: number) => boolean | void;
 
 function parseLine(text: string): RolloutRecord | null {
   let value: unknown;
@@ -32,7 +35,13 @@ function parseLine(text: string): RolloutRecord | null {
   const payload = r.payload && typeof r.payload === "object" && !Array.isArray(r.payload)
     ? r.payload as Record<string, unknown>
     : {};
-  return { timestamp: typeof r.timestamp === "string" ? r.timestamp : "", type: r.type, payload };
+  const rec: RolloutRecord = {
+    timestamp: typeof r.timestamp === "string" ? r.timestamp : "",
+    type: r.type,
+    payload,
+  };
+  if (typeof r.ordinal === "number") rec.ordinal = r.ordinal;
+  return rec;
 }
 
 /**
@@ -56,6 +65,9 @@ export async function forEachRecord(
   let carried = 0;
   let line = 0;
   let stopped = false;
+  // Byte offset of the start of `buf` in the file, and of the line being assembled.
+  let pos = 0;
+  let lineStart = 0;
   const handle = (bytes: Uint8Array, last: boolean): void => {
     line++;
     let end = bytes.length;
@@ -71,7 +83,7 @@ export async function forEachRecord(
       );
       return;
     }
-    if (visit(rec, line) === false) stopped = true;
+    if (visit(rec, line, lineStart) === false) stopped = true;
   };
   const keep = (bytes: Uint8Array): void => {
     if (carried + bytes.length > carry.length) {
@@ -95,11 +107,16 @@ export async function forEachRecord(
           handle(carry.subarray(0, carried), false);
           carried = 0;
         } else {
+          lineStart = pos + start;
           handle(buf.subarray(start, nl), false);
         }
         start = nl + 1;
       }
-      if (!stopped && start < n) keep(buf.subarray(start, n));
+      if (!stopped && start < n) {
+        if (!carried) lineStart = pos + start;
+        keep(buf.subarray(start, n));
+      }
+      pos += n;
       // A long line's buffer is not kept beyond it.
       if (!carried && carry.length > buf.length * 4) carry = new Uint8Array(0);
     }

@@ -23,6 +23,8 @@ export type RecordKind =
 /** One rollout line (kinds we do not know are kept as strings). */
 export interface RolloutRecord {
   timestamp: string;
+  /** Upstream's record counter (paginated rollouts); denocodex does not write it. */
+  ordinal?: number;
   type: RecordKind | string;
   payload: Record<string, unknown>;
 }
