@@ -18,8 +18,8 @@ import {
   nonInteractive,
   parseApprovalPolicy,
   patchApproval,
-} from "../lib/cli/interactive/approval.ts";
-import { isKnownSafeArgv } from "../lib/cli/interactive/safe_commands.ts";
+} from "../lib/agent/approval.ts";
+import { isKnownSafeArgv } from "../lib/agent/safe_commands.ts";
 import { parseHistory, PromptHistory } from "../lib/cli/interactive/history_file.ts";
 import { Screen } from "../lib/cli/interactive/screen.ts";
 import { VirtualTerminal } from "../lib/cli/interactive/vt.ts";

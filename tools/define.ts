@@ -72,6 +72,8 @@ export interface ToolContext {
   emit(event: ToolActivityEvent): void;
   /** Present in interactive sessions only. */
   ui?: UserInterface;
+  /** Stops the running turn (a person answered "abort" to an approval). */
+  interruptTurn?(): void;
   /** Extra services keyed by name (sub-agent control, code mode host...). */
   services: Record<string, unknown>;
 }

@@ -367,6 +367,7 @@ export class Thread {
           env: o.env,
           emit: this.#emit,
           ui: o.ui,
+          interruptTurn: () => controller.abort(),
           services: o.services ?? {},
         }),
         takeSteers: () => this.#steers.splice(0),

@@ -23,12 +23,14 @@ export interface ThreadTools {
 
 /** Creates the stateful tools of a new thread. */
 export function createThreadTools(): ThreadTools {
+  const approvedPatchPaths = new Set<string>();
   const exec = createExecTools({
-    intercept: (cmd, workdir, ctx) => runInterceptedApplyPatch(cmd, ctx, workdir),
+    intercept: (cmd, workdir, ctx) =>
+      runInterceptedApplyPatch(cmd, ctx, workdir, approvedPatchPaths),
   });
   return {
     execTools: exec,
-    applyPatch: createApplyPatchTool(),
+    applyPatch: createApplyPatchTool(approvedPatchPaths),
     // Offered when named in `[tools] extra`.
     localTools: {
       read_file: createReadFileTool(),

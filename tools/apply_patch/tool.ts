@@ -24,6 +24,7 @@ import { ApplyPatchError } from "./errors.ts";
 import { successOutput, writeFailureOutput } from "./format.ts";
 import { APPLY_PATCH_LARK_GRAMMAR } from "./grammar.ts";
 import { isBarePatch, parseApplyPatchInvocation } from "./intercept.ts";
+import { approvePatch } from "./approve.ts";
 
 /** Our description of `apply_patch` for the model. */
 export const APPLY_PATCH_DESCRIPTION = [
@@ -46,6 +47,8 @@ export interface RunApplyPatchOptions {
   workdir?: string;
   /** Milliseconds clock for `Wall time` (default `performance.now`). */
   now?: () => number;
+  /** Paths the person approved for the session (interactive approvals). */
+  approved?: Set<string>;
 }
 
 /** A function-style call's `{"input": "<patch>"}`, or the text itself. */
@@ -79,9 +82,12 @@ export async function runApplyPatch(
   const now = options.now ?? (() => performance.now());
   const started = now();
   const cwd = options.workdir === undefined ? ctx.cwd : resolve(ctx.cwd, options.workdir);
+  const text = patchText(input);
+  const approval = await approvePatch(ctx, text, cwd, options.approved ?? new Set());
+  if ("refused" in approval) return { output: approval.refused, success: false };
   let plan;
   try {
-    plan = await planPatch(patchText(input), { cwd, policy: ctx.sandbox });
+    plan = await planPatch(text, { cwd, policy: approval.policy });
   } catch (err) {
     if (!(err instanceof ApplyPatchError)) throw err;
     const output = err.kind === "write"
@@ -124,6 +130,7 @@ export async function runInterceptedApplyPatch(
   cmd: string,
   ctx: ToolContext,
   workdir?: string,
+  approved?: Set<string>,
 ): Promise<ToolResult | null> {
   const invocation = parseApplyPatchInvocation(cmd);
   if (!invocation) {
@@ -132,7 +139,7 @@ export async function runInterceptedApplyPatch(
   const base = workdir === undefined ? ctx.cwd : resolve(ctx.cwd, workdir);
   const dir = invocation.workdir === undefined ? base : resolve(base, invocation.workdir);
   const started = performance.now();
-  const result = await runApplyPatch(invocation.patch, ctx, { workdir: dir });
+  const result = await runApplyPatch(invocation.patch, ctx, { workdir: dir, approved });
   const text = typeof result.output === "string" ? result.output : "";
   if (!text.startsWith("Exit code: ")) return result;
   const seconds = ((performance.now() - started) / 1000).toFixed(4);
@@ -155,13 +162,16 @@ export function interceptApplyPatch(
   return runInterceptedApplyPatch(cmd, ctx, workdir);
 }
 
-/** Creates the `apply_patch` tool (freeform, lark grammar, serial). */
-export function createApplyPatchTool(): FreeformTool {
+/**
+ * Creates the `apply_patch` tool (freeform, lark grammar, serial). `approved` holds the paths a
+ * person approved for the session (share it with {@linkcode runInterceptedApplyPatch} callers).
+ */
+export function createApplyPatchTool(approved: Set<string> = new Set()): FreeformTool {
   return defineFreeformTool({
     name: "apply_patch",
     description: APPLY_PATCH_DESCRIPTION,
     format: { type: "grammar", syntax: "lark", definition: APPLY_PATCH_LARK_GRAMMAR },
     parallel: false,
-    handler: (input, ctx) => runApplyPatch(input, ctx),
+    handler: (input, ctx) => runApplyPatch(input, ctx, { approved }),
   });
 }

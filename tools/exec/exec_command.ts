@@ -19,6 +19,8 @@ import { clampYield, DEFAULT_EXEC_YIELD_MS, type UnifiedExecManager } from "./ma
 import { deltaEmitter } from "./emit.ts";
 import { EXEC_ENV_OVERLAY, resolveShell, shellArgv, shellJoin } from "./shell_argv.ts";
 import { resolveWorkdir } from "./workdir.ts";
+import { ApprovalMemory, authorizeCommand, retryOutsideSandbox } from "./authorize.ts";
+import type { SandboxPolicy } from "../../lib/sandbox/policy.ts";
 
 /**
  * A hook that may take over a command before it runs (the lead routes `apply_patch <<'EOF'`
@@ -60,6 +62,7 @@ const DESCRIPTION = [
 export function createExecCommandTool(
   manager: UnifiedExecManager,
   intercept?: ExecIntercept,
+  memory: ApprovalMemory = new ApprovalMemory(),
 ): FunctionTool {
   return defineTool({
     name: "exec_command",
@@ -82,41 +85,62 @@ export function createExecCommandTool(
       }
       const argv = shellArgv(shell, args.cmd, args.login ?? true);
       const display = shellJoin(argv);
-      const callId = ctx.callId;
-      let result;
-      try {
-        result = await manager.exec({
-          argv,
+      const call = {
+        argv,
+        summary: args.cmd,
+        escalated: args.sandbox_permissions === "require_escalated",
+        justification: args.justification,
+      };
+      // Runs the command with `sandbox` and reports it (begin, output, end events).
+      const start = async (sandbox: SandboxPolicy) => {
+        const callId = ctx.callId;
+        let result;
+        try {
+          result = await manager.exec({
+            argv,
+            cwd: workdir,
+            env: { ...ctx.env, ...EXEC_ENV_OVERLAY },
+            sandbox,
+            tty: args.tty ?? false,
+            yieldTimeMs: clampYield(args.yield_time_ms, DEFAULT_EXEC_YIELD_MS),
+            maxOutputTokens: Math.max(0, args.max_output_tokens ?? DEFAULT_MAX_OUTPUT_TOKENS),
+            signal: ctx.signal,
+            callId,
+            display,
+            onStart: () =>
+              ctx.emit({
+                type: "exec_command_begin",
+                call_id: callId,
+                command: display,
+                cwd: workdir,
+              }),
+            onOutput: deltaEmitter(ctx, callId),
+          });
+        } catch (err) {
+          throw new ToolError(`exec_command failed for \`${display}\`: ${(err as Error).message}`);
+        }
+        ctx.emit({
+          type: "exec_command_end",
+          call_id: callId,
+          command: display,
           cwd: workdir,
-          env: { ...ctx.env, ...EXEC_ENV_OVERLAY },
-          sandbox: ctx.sandbox,
-          tty: args.tty ?? false,
-          yieldTimeMs: clampYield(args.yield_time_ms, DEFAULT_EXEC_YIELD_MS),
-          maxOutputTokens: Math.max(0, args.max_output_tokens ?? DEFAULT_MAX_OUTPUT_TOKENS),
-          signal: ctx.signal,
-          callId,
-          display,
-          onStart: () =>
-            ctx.emit({
-              type: "exec_command_begin",
-              call_id: callId,
-              command: display,
-              cwd: workdir,
-            }),
-          onOutput: deltaEmitter(ctx, callId),
+          aggregated_output: result.aggregatedOutput,
+          exit_code: result.exitCode,
+          duration_ms: Math.round(result.durationMs),
         });
-      } catch (err) {
-        throw new ToolError(`exec_command failed for \`${display}\`: ${(err as Error).message}`);
-      }
-      ctx.emit({
-        type: "exec_command_end",
-        call_id: callId,
-        command: display,
-        cwd: workdir,
-        aggregated_output: result.aggregatedOutput,
-        exit_code: result.exitCode,
-        duration_ms: Math.round(result.durationMs),
-      });
+        return result;
+      };
+      const sandbox = await authorizeCommand(ctx, memory, call);
+      let result = await start(sandbox);
+      const retry = await retryOutsideSandbox(
+        ctx,
+        memory,
+        call,
+        sandbox,
+        result.exitCode,
+        result.aggregatedOutput,
+      );
+      if (retry) result = await start(retry);
       return { output: result.text, success: result.exitCode === null || result.exitCode === 0 };
     },
   });

@@ -17,11 +17,13 @@
 import type { FunctionTool } from "../define.ts";
 import { createExecCommandTool, type ExecIntercept } from "./exec_command.ts";
 import { UnifiedExecManager } from "./manager.ts";
+import { ApprovalMemory } from "./authorize.ts";
 import { createShellTool } from "./shell.ts";
 import { createShellCommandTool } from "./shell_command.ts";
 import { createWriteStdinTool } from "./write_stdin.ts";
 
 export type { ExecIntercept } from "./exec_command.ts";
+export { ApprovalMemory, authorizeCommand, REJECTED_BY_USER } from "./authorize.ts";
 export {
   type ExecRequest,
   type ExecResult,
@@ -54,11 +56,12 @@ export interface ExecTools {
 /** Creates the command tools. */
 export function createExecTools(opts: ExecToolsOptions = {}): ExecTools {
   const manager = opts.manager ?? new UnifiedExecManager();
+  const memory = new ApprovalMemory();
   return {
-    execCommand: createExecCommandTool(manager, opts.intercept),
+    execCommand: createExecCommandTool(manager, opts.intercept, memory),
     writeStdin: createWriteStdinTool(manager),
-    shell: createShellTool(manager),
-    shellCommand: createShellCommandTool(manager),
+    shell: createShellTool(manager, memory),
+    shellCommand: createShellCommandTool(manager, memory),
     manager,
   };
 }

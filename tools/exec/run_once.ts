@@ -10,6 +10,7 @@ import { formatShellReply, snapshotText } from "./format.ts";
 import type { UnifiedExecManager } from "./manager.ts";
 import { deltaEmitter } from "./emit.ts";
 import type { OutputSnapshot } from "./head_tail_buffer.ts";
+import { ApprovalMemory, authorizeCommand, retryOutsideSandbox } from "./authorize.ts";
 
 /** Upstream's default timeout of the `shell` tools. */
 export const DEFAULT_SHELL_TIMEOUT_MS = 10_000;
@@ -22,7 +23,45 @@ const encoder = new TextEncoder();
 export async function runOnce(
   manager: UnifiedExecManager,
   ctx: ToolContext,
+  req: {
+    argv: string[];
+    display: string;
+    workdir: string;
+    timeoutMs?: number;
+    tool: string;
+    /** Approvals remembered for the session (default: none). */
+    memory?: ApprovalMemory;
+    escalated?: boolean;
+    justification?: string;
+  },
+): Promise<ToolResult> {
+  const memory = req.memory ?? new ApprovalMemory();
+  const call = {
+    argv: req.argv,
+    summary: req.display,
+    escalated: req.escalated ?? false,
+    justification: req.justification,
+  };
+  const sandbox = await authorizeCommand(ctx, memory, call);
+  const first = await runOnceIn(manager, ctx, req, sandbox);
+  const text = typeof first.output === "string" ? first.output : "";
+  const exit = Number(text.match(/^Exit code: (-?\d+)/)?.[1] ?? NaN);
+  const retry = await retryOutsideSandbox(
+    ctx,
+    memory,
+    call,
+    sandbox,
+    Number.isNaN(exit) ? null : exit,
+    text,
+  );
+  return retry ? await runOnceIn(manager, ctx, req, retry) : first;
+}
+
+async function runOnceIn(
+  manager: UnifiedExecManager,
+  ctx: ToolContext,
   req: { argv: string[]; display: string; workdir: string; timeoutMs?: number; tool: string },
+  sandbox: ToolContext["sandbox"],
 ): Promise<ToolResult> {
   const timeoutMs = Math.max(1, Math.floor(req.timeoutMs ?? DEFAULT_SHELL_TIMEOUT_MS));
   const callId = ctx.callId;
@@ -32,7 +71,7 @@ export async function runOnce(
       argv: req.argv,
       cwd: req.workdir,
       env: ctx.env,
-      sandbox: ctx.sandbox,
+      sandbox,
       timeoutMs,
       signal: ctx.signal,
       onStart: () =>

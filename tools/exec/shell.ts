@@ -7,6 +7,7 @@
 import { z } from "zod";
 import { defineTool, type FunctionTool, ToolError } from "../define.ts";
 import type { UnifiedExecManager } from "./manager.ts";
+import { ApprovalMemory } from "./authorize.ts";
 import { runOnce } from "./run_once.ts";
 import { shellJoin } from "./shell_argv.ts";
 import { resolveWorkdir } from "./workdir.ts";
@@ -29,7 +30,10 @@ const DESCRIPTION = [
 ].join(" ");
 
 /** Creates the `shell` tool on top of `manager`. */
-export function createShellTool(manager: UnifiedExecManager): FunctionTool {
+export function createShellTool(
+  manager: UnifiedExecManager,
+  memory: ApprovalMemory = new ApprovalMemory(),
+): FunctionTool {
   return defineTool({
     name: "shell",
     description: DESCRIPTION,
@@ -45,6 +49,9 @@ export function createShellTool(manager: UnifiedExecManager): FunctionTool {
         workdir,
         timeoutMs: args.timeout_ms,
         tool: "shell",
+        memory,
+        escalated: args.sandbox_permissions === "require_escalated",
+        justification: args.justification,
       });
     },
   });

@@ -8,6 +8,7 @@
 import { z } from "zod";
 import { defineTool, type FunctionTool, ToolError } from "../define.ts";
 import type { UnifiedExecManager } from "./manager.ts";
+import { ApprovalMemory } from "./authorize.ts";
 import { runOnce } from "./run_once.ts";
 import { resolveShell, shellArgv, shellJoin } from "./shell_argv.ts";
 import { resolveWorkdir } from "./workdir.ts";
@@ -30,7 +31,10 @@ const DESCRIPTION = [
 ].join(" ");
 
 /** Creates the `shell_command` tool on top of `manager`. */
-export function createShellCommandTool(manager: UnifiedExecManager): FunctionTool {
+export function createShellCommandTool(
+  manager: UnifiedExecManager,
+  memory: ApprovalMemory = new ApprovalMemory(),
+): FunctionTool {
   return defineTool({
     name: "shell_command",
     description: DESCRIPTION,
@@ -53,6 +57,9 @@ export function createShellCommandTool(manager: UnifiedExecManager): FunctionToo
         workdir,
         timeoutMs: args.timeout_ms,
         tool: "shell_command",
+        memory,
+        escalated: args.sandbox_permissions === "require_escalated",
+        justification: args.justification,
       });
     },
   });

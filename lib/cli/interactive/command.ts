@@ -88,7 +88,7 @@ async function parseRun(
     import("../exec.ts"),
     import("../../config/load.ts"),
     import("../../config/errors.ts"),
-    import("./approval.ts"),
+    import("../../agent/approval.ts"),
     import("../../agent/git.ts"),
   ]);
   const options = {

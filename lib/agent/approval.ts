@@ -12,8 +12,8 @@
  * @module
  */
 
-import type { ApprovalDecision, ApprovalPolicy } from "../../../tools/define.ts";
-import type { SandboxMode } from "../../sandbox/policy.ts";
+import type { ApprovalDecision, ApprovalPolicy } from "../../tools/define.ts";
+import type { SandboxMode } from "../sandbox/policy.ts";
 import { isKnownSafeArgv } from "./safe_commands.ts";
 
 /** Every accepted `approval_policy` value (`on-failure` is deprecated). */
