@@ -17,6 +17,7 @@ import { createParser } from "eventsource-parser";
 import type { AnyItem } from "../protocol/items.ts";
 import { emptyUsage, type Usage } from "../protocol/events.ts";
 import type { ProviderInfo } from "../config/providers.ts";
+import { serializeBody } from "./body.ts";
 import { backoffMs, errorForStatus, ModelError, TurnAbortedError } from "./errors.ts";
 
 /** A prepared request: body and headers in wire order. */
@@ -127,7 +128,7 @@ export class ResponsesClient {
     handlers: StreamHandlers = {},
     signal?: AbortSignal,
   ): Promise<ModelResponse> {
-    const bodyText = JSON.stringify(req.body);
+    const bodyText = serializeBody(req.body);
     const maxStream = this.provider.streamMaxRetries;
     for (let streamAttempt = 0;; streamAttempt++) {
       try {
