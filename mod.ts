@@ -3,7 +3,7 @@
  *
  * @example A custom tool used in a turn
  * ```ts
- * import { z } from "zod";
+ * import { z } from "npm:zod@^4.6.7";
  * import { createThread, defineTool, loadConfig } from "./mod.ts";
  *
  * const roll = defineTool({

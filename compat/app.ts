@@ -16,8 +16,8 @@
  * @module
  */
 
-import { Hono } from "hono";
-import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { Hono } from "npm:hono@^4.13.19";
+import type { ContentfulStatusCode } from "npm:hono@^4.13.19/utils/http-status";
 import { BackendClient } from "./backend_client.ts";
 import { normalizeBackendUrl } from "./backend_url.ts";
 import {

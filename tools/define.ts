@@ -5,7 +5,7 @@
  *
  * @example A custom tool
  * ```ts
- * import { z } from "zod";
+ * import { z } from "npm:zod@^4.6.7";
  * import { defineTool } from "./define.ts";
  *
  * const roll = defineTool({
@@ -20,7 +20,7 @@
  * @module
  */
 
-import { z } from "zod";
+import { z } from "npm:zod@^4.6.7";
 import type { ContentPart, ToolOutputBody } from "../lib/protocol/items.ts";
 import type { ToolActivityEvent } from "../lib/protocol/events.ts";
 import type { SandboxPolicy } from "../lib/sandbox/policy.ts";

@@ -8,7 +8,7 @@
  */
 
 import { resolve } from "node:path";
-import { z } from "zod";
+import { z } from "npm:zod@^4.6.7";
 import { defineTool, type FunctionTool, ToolError } from "./define.ts";
 import { findExecutable, runRipgrep } from "./fs/ripgrep.ts";
 import { builtinGrep } from "./fs/builtin_grep.ts";

@@ -7,7 +7,7 @@
  */
 
 import { isAbsolute, join } from "node:path";
-import { z } from "zod";
+import { z } from "npm:zod@^4.6.7";
 import { defineTool, type FunctionTool, ToolError } from "./define.ts";
 
 /** Characters kept of an entry name. */

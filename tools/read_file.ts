@@ -10,7 +10,7 @@
  */
 
 import { isAbsolute } from "node:path";
-import { z } from "zod";
+import { z } from "npm:zod@^4.6.7";
 import { defineTool, type FunctionTool, ToolError } from "./define.ts";
 import { previousTextLineStart, readLineWindow, type WindowLine } from "./fs/line_window.ts";
 import { type BlockLine, indentationBlock, measureIndent } from "./fs/indentation_block.ts";

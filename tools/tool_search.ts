@@ -9,7 +9,7 @@
  * @module
  */
 
-import { z } from "zod";
+import { z } from "npm:zod@^4.6.7";
 import { type FunctionTool, guard, ToolError } from "./define.ts";
 
 /** Functions announced by name only (in the `<tools>` developer section) until searched. */

@@ -7,7 +7,7 @@
 
 import { Buffer } from "node:buffer";
 import { resolve } from "node:path";
-import { z } from "zod";
+import { z } from "npm:zod@^4.6.7";
 import { defineTool, type FunctionTool, ToolError } from "./define.ts";
 import { IMAGE_SNIFF_BYTES, sniffImageMime } from "./fs/image_mime.ts";
 

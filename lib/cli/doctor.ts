@@ -18,7 +18,7 @@ import { lookup } from "node:dns/promises";
 import { isIP } from "node:net";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { createParser } from "eventsource-parser";
+import { createParser } from "npm:eventsource-parser@^4.1.3";
 import { loadDotenv } from "../config/dotenv.ts";
 import { UserError } from "../config/errors.ts";
 import { codexHome } from "../config/home.ts";

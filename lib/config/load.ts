@@ -7,8 +7,8 @@
  */
 
 import { isAbsolute, join, resolve } from "node:path";
-import { parse, TomlError } from "smol-toml";
-import type { z } from "zod";
+import { parse, TomlError } from "npm:smol-toml@^1.9.1";
+import type { z } from "npm:zod@^4.6.7";
 import type { SandboxMode } from "../sandbox/policy.ts";
 import type { ApprovalPolicy } from "../../tools/define.ts";
 import { loadDotenv } from "./dotenv.ts";

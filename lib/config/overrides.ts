@@ -5,7 +5,7 @@
  * @module
  */
 
-import { parse } from "smol-toml";
+import { parse } from "npm:smol-toml@^1.9.1";
 import { ConfigError } from "./errors.ts";
 
 /** A parsed override: the path segments and the value. */

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { z } from "zod";
+import { z } from "npm:zod@^4.6.7";
 
 const sandboxMode = z.enum(["read-only", "workspace-write", "danger-full-access"]);
 const approvalPolicy = z.enum(["untrusted", "on-request", "on-failure", "never"]);

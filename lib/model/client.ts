@@ -13,7 +13,7 @@
  * @module
  */
 
-import { createParser } from "eventsource-parser";
+import { createParser } from "npm:eventsource-parser@^4.1.3";
 import type { AnyItem } from "../protocol/items.ts";
 import { emptyUsage, type Usage } from "../protocol/events.ts";
 import type { ProviderInfo } from "../config/providers.ts";

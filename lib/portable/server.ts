@@ -17,7 +17,7 @@
  */
 
 import { join } from "node:path";
-import { Hono } from "hono";
+import { Hono } from "npm:hono@^4.13.19";
 import { callIdOf, isValidCallId, looksEncrypted } from "./crypto.ts";
 
 /** Options of {@linkcode createStorageApp}. */

@@ -6,7 +6,7 @@
  * @module
  */
 
-import { z } from "zod";
+import { z } from "npm:zod@^4.6.7";
 import type { ContentPart } from "../../lib/protocol/items.ts";
 import type { AgentStatus } from "../../lib/agent/agent_control.ts";
 import { AgentControl, AgentControlError } from "../../lib/agent/agent_control.ts";

@@ -6,7 +6,7 @@
  * @module
  */
 
-import { z } from "zod";
+import { z } from "npm:zod@^4.6.7";
 import type { FunctionTool } from "../define.ts";
 import { AgentControlError } from "../../lib/agent/agent_control.ts";
 import { agentTool, controlOf, emitCollab } from "./common.ts";

@@ -4,7 +4,7 @@
  * @module
  */
 
-import { z } from "zod";
+import { z } from "npm:zod@^4.6.7";
 import { defineTool, type FunctionTool, ToolError } from "../define.ts";
 import type { UnifiedExecManager } from "./manager.ts";
 import { ApprovalMemory } from "./authorize.ts";

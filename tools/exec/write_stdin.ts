@@ -5,7 +5,7 @@
  * @module
  */
 
-import { z } from "zod";
+import { z } from "npm:zod@^4.6.7";
 import { defineTool, type FunctionTool, ToolError } from "../define.ts";
 import { DEFAULT_MAX_OUTPUT_TOKENS } from "./format.ts";
 import {
