@@ -201,3 +201,63 @@ Deno.test("exec: CODEX_INTERNAL_ORIGINATOR_OVERRIDE sets the originator (as the 
     await cleanup(ws, home);
   }
 });
+
+Deno.test("exec: -i attaches an image part; a non-image is a one-line error", async () => {
+  const server = startFakeResponses({ turns: [answer("a picture")] });
+  const ws = await makeWorkspace();
+  const home = await makeHome(server.url);
+  // A 1x1 PNG.
+  const png = Uint8Array.from(
+    atob(
+      "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==",
+    ),
+    (c) => c.charCodeAt(0),
+  );
+  await Deno.writeFile(join(ws, "dot.png"), png);
+  await Deno.writeTextFile(join(ws, "notes.txt"), "not an image");
+  try {
+    const r = await runProgram(["exec", "-i", "dot.png", "describe"], {
+      cwd: ws,
+      env: testEnv(home),
+    });
+    assert.equal(r.code, 0, r.stderr);
+    const input = server.requests[0].body!.input as { content: Record<string, string>[] }[];
+    const parts = input[input.length - 1].content;
+    assert.equal(parts[0].text, "describe");
+    assert.equal(parts[1].type, "input_image");
+    assert.match(parts[1].image_url, /^data:image\/png;base64,iVBORw0KGgo/);
+    const bad = await runProgram(["exec", "-i", "notes.txt", "describe"], {
+      cwd: ws,
+      env: testEnv(home),
+    });
+    assert.equal(bad.code, 1);
+    assert.match(bad.stderr, /^Error: .*notes\.txt is not a PNG, JPEG, GIF or WebP image$/m);
+    assert.equal(server.requests.length, 1);
+  } finally {
+    await server.close();
+    await cleanup(ws, home);
+  }
+});
+
+Deno.test("exec: --add-dir becomes a writable root in the permissions and metadata", async () => {
+  const server = startFakeResponses({ turns: [answer("ok")] });
+  const ws = await makeWorkspace();
+  const extra = await Deno.realPath(await Deno.makeTempDir({ prefix: "dcx-extra-" }));
+  const home = await makeHome(server.url);
+  try {
+    const r = await runProgram(["exec", "-s", "workspace-write", "--add-dir", extra, "go"], {
+      cwd: ws,
+      env: testEnv(home),
+    });
+    assert.equal(r.code, 0, r.stderr);
+    const input = JSON.stringify(server.requests[0].body!.input);
+    assert.ok(input.includes(`<entry access=\\"write\\"><path>${extra}</path></entry>`));
+    assert.match(input, /Writable roots: [^"]*dcx-extra-/);
+    const meta = JSON.parse(server.requests[0].headers["x-codex-turn-metadata"]);
+    assert.equal(meta.sandbox, "seccomp");
+    assert.equal(meta.sandbox_mode, "workspace-write");
+  } finally {
+    await server.close();
+    await cleanup(ws, home, extra);
+  }
+});
