@@ -294,7 +294,7 @@ export class CodeModeHost {
     });
   }
 
-  async #report(cell: Cell, startedAt: number, maxTokens?: number): Promise<ToolResult> {
+  #report(cell: Cell, startedAt: number, maxTokens?: number): ToolResult {
     const wallMs = performance.now() - startedAt;
     const items = cell.items.splice(0);
     let status: CellStatus;
@@ -369,7 +369,7 @@ export class CodeModeHost {
     this.#write(runner, { type: "init", cell_id: id, source, stored: this.#stored, tools: infos });
     await this.#settle(cell, pragma.yield_time_ms ?? this.#opts.execYieldMs ?? 30_000, ctx.signal);
     if (ctx.signal.aborted && !cell.done) await this.#terminate(cell);
-    return await this.#report(cell, startedAt, pragma.max_output_tokens);
+    return this.#report(cell, startedAt, pragma.max_output_tokens);
   }
 
   /** Polls (or with `terminate` kills) a running cell. */
@@ -393,11 +393,11 @@ export class CodeModeHost {
     cell.ctx = ctx;
     if (args.terminate) {
       await this.#terminate(cell);
-      return await this.#report(cell, startedAt, args.max_tokens);
+      return this.#report(cell, startedAt, args.max_tokens);
     }
     await this.#settle(cell, args.yield_time_ms ?? this.#opts.waitYieldMs ?? 10_000, ctx.signal);
     if (ctx.signal.aborted && !cell.done) await this.#terminate(cell);
-    return await this.#report(cell, startedAt, args.max_tokens);
+    return this.#report(cell, startedAt, args.max_tokens);
   }
 
   /** Kills every cell and the spare runner. */
