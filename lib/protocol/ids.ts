@@ -5,7 +5,7 @@
  * @module
  */
 
-import { createHash } from "node:crypto";
+import { sha1 } from "./sha1.ts";
 
 const HEX: string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"));
 
@@ -50,7 +50,7 @@ export function uuidv5(name: string, namespace: string): string {
   const buf = new Uint8Array(ns.length + data.length);
   buf.set(ns);
   buf.set(data, ns.length);
-  const bytes = new Uint8Array(createHash("sha1").update(buf).digest()).subarray(0, 16);
+  const bytes = sha1(buf).subarray(0, 16);
   bytes[6] = (bytes[6] & 0x0f) | 0x50;
   bytes[8] = (bytes[8] & 0x3f) | 0x80;
   return format(bytes);
