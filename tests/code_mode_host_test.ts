@@ -29,7 +29,7 @@ async function withHost(
   hostOpts: { cellTimeoutMs?: number } = {},
 ) {
   const ws = await makeWorkspace({ "a.txt": "alpha\n" });
-  const made = createThreadTools();
+  const made = await createThreadTools();
   const events: ToolActivityEvent[] = [];
   const posted: AnyItem[] = [];
   const host = new CodeModeHost({

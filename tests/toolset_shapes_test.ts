@@ -28,7 +28,7 @@ for (
 ) {
   Deno.test(`toolset: gpt-5.5 tools equal upstream's ${file}`, async () => {
     const want = await fixture<Record<string, unknown>[]>(`tool-shapes/${file}`);
-    const made = createThreadTools();
+    const made = await createThreadTools();
     try {
       const reg = buildToolset({
         model: modelInfo("gpt-5.5"),
@@ -53,3 +53,24 @@ for (
     }
   });
 }
+
+Deno.test("toolset: [tools] extra adds the named local tools after upstream's set", async () => {
+  const made = await createThreadTools(["read_file", "grep_files", "no_such_tool"]);
+  try {
+    const reg = buildToolset({
+      model: modelInfo("gpt-5.5"),
+      updatePlan: false,
+      webSearch: true,
+      extra: ["read_file", "grep_files", "shell", "no_such_tool"],
+      execTools: made.execTools,
+      applyPatch: made.applyPatch,
+      localTools: made.localTools,
+    });
+    const names = reg.specs().map((t) => t.name ?? t.type);
+    assert.deepEqual(names.slice(-3), ["read_file", "grep_files", "shell"]);
+    assert.ok(!names.includes("no_such_tool"));
+    assert.ok(!names.includes("list_dir"));
+  } finally {
+    await made.shutdown();
+  }
+});

@@ -27,7 +27,6 @@ import { AgentControl, type ChildSpec } from "./agent_control.ts";
 import { type GitProbe, primeGit, probeGit } from "./git.ts";
 import { ThreadInbox } from "./inbox.ts";
 import { installationId as loadInstallationId } from "./installation.ts";
-import { CodeModeHost } from "../../tools/code_mode/mod.ts";
 import { buildInitialContext } from "../context/initial.ts";
 import {
   additionalToolsItem,
@@ -131,14 +130,23 @@ async function makeThread(tree: TreeShared, plan: ThreadPlan): Promise<Thread> {
   let tools = plan.root ? opts.tools : undefined;
   let codeMode: CodeModeBinding | undefined;
   if (!tools && model.toolFamily === "code_mode") {
+    // Loaded only for code-mode models: classic threads start faster without it.
+    const { CodeModeHost, createExecTool, createWaitTool } = await import(
+      "../../tools/code_mode/mod.ts"
+    );
     let nested: () => Tool[] = () => [];
     const host = new CodeModeHost({ nestedTools: () => nested(), post: (i) => inbox.post(i) });
-    codeMode = { host, setNestedTools: (f) => (nested = f) };
+    codeMode = {
+      host,
+      setNestedTools: (f) => (nested = f),
+      execTool: (tools) => createExecTool(host, tools),
+      waitTool: () => createWaitTool(host),
+    };
     shutdown.push(() => host.shutdown());
     host.prewarm();
   }
   if (!tools) {
-    const made = createThreadTools();
+    const made = await createThreadTools(config.table.tools?.extra ?? []);
     shutdown.push(made.shutdown);
     tools = buildToolset({
       model,

@@ -8,9 +8,6 @@
 import type { Tool } from "../../tools/define.ts";
 import { createExecTools } from "../../tools/exec/mod.ts";
 import { createApplyPatchTool, runInterceptedApplyPatch } from "../../tools/apply_patch/tool.ts";
-import { createReadFileTool } from "../../tools/read_file.ts";
-import { createListDirTool } from "../../tools/list_dir.ts";
-import { createGrepFilesTool } from "../../tools/grep_files.ts";
 
 /** Stateful tools of one thread and how to stop them. */
 export interface ThreadTools {
@@ -21,8 +18,20 @@ export interface ThreadTools {
   shutdown(): Promise<void>;
 }
 
-/** Creates the stateful tools of a new thread. */
-export function createThreadTools(): ThreadTools {
+/** Local tools offered through `[tools] extra`, loaded only when named there. */
+const LOCAL_TOOLS: Record<string, () => Promise<Tool>> = {
+  read_file: async () => (await import("../../tools/read_file.ts")).createReadFileTool(),
+  list_dir: async () => (await import("../../tools/list_dir.ts")).createListDirTool(),
+  grep_files: async () => (await import("../../tools/grep_files.ts")).createGrepFilesTool(),
+};
+
+/** Creates the stateful tools of a new thread; `extra` names the optional local tools wanted. */
+export async function createThreadTools(extra: string[] = []): Promise<ThreadTools> {
+  const localTools: Record<string, Tool> = {};
+  for (const name of extra) {
+    const make = LOCAL_TOOLS[name];
+    if (make) localTools[name] = await make();
+  }
   const approvedPatchPaths = new Set<string>();
   const exec = createExecTools({
     intercept: (cmd, workdir, ctx) =>
@@ -31,12 +40,7 @@ export function createThreadTools(): ThreadTools {
   return {
     execTools: exec,
     applyPatch: createApplyPatchTool(approvedPatchPaths),
-    // Offered when named in `[tools] extra`.
-    localTools: {
-      read_file: createReadFileTool(),
-      list_dir: createListDirTool(),
-      grep_files: createGrepFilesTool(),
-    },
+    localTools,
     shutdown: () => exec.manager.shutdown(),
   };
 }

@@ -15,7 +15,7 @@
 
 import type { AnyItem, ToolCallItem } from "../protocol/items.ts";
 import { uuidv7 } from "../protocol/ids.ts";
-import { type CodeModeHost, createExecTool, createWaitTool } from "../../tools/code_mode/mod.ts";
+import type { CodeModeHost } from "../../tools/code_mode/mod.ts";
 import type { Tool, ToolContext, ToolResult } from "../../tools/define.ts";
 import { toolSpec } from "../../tools/define.ts";
 import { ToolRegistry } from "../../tools/registry.ts";
@@ -118,10 +118,16 @@ export interface ToolsetOptions {
   codeMode?: CodeModeBinding;
 }
 
-/** A code-mode host and how to tell it which tools scripts may call. */
+/**
+ * A code-mode host, how to tell it which tools scripts may call, and its `exec`/`wait` tools
+ * (made by the caller, which loads the code-mode module only for code-mode models).
+ */
 export interface CodeModeBinding {
   host: CodeModeHost;
   setNestedTools(tools: () => Tool[]): void;
+  /** `exec` over the host, scripts calling `nested()` tools. */
+  execTool(nested: () => Tool[]): Tool;
+  waitTool(): Tool;
 }
 
 /** Builds the registry for a thread. */
@@ -167,8 +173,8 @@ function codeModeToolset(classic: ToolsetRegistry, opts: ToolsetOptions): Toolse
   const nested = classic.list().filter((t) => !NOT_NESTED.has(t.name));
   host.setNestedTools(() => nested);
   const reg = new ToolsetRegistry();
-  reg.registerHidden(createExecTool(host.host, () => nested));
-  reg.registerHidden(createWaitTool(host.host));
+  reg.registerHidden(host.execTool(() => nested));
+  reg.registerHidden(host.waitTool());
   reg.registerHidden(classic.get("request_user_input")!);
   return reg;
 }
