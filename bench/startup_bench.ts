@@ -86,7 +86,18 @@ async function main() {
       stdout: "null",
       stderr: "null",
     }).spawn();
-    while (server.requests.length === before) await new Promise((r) => setTimeout(r, 1));
+    let exited = false;
+    child.status.then(() => (exited = true));
+    while (server.requests.length === before) {
+      if (exited || performance.now() - t0 > 30_000) {
+        try {
+          child.kill("SIGKILL");
+        } catch { /* gone */ }
+        await child.status;
+        throw new Error(`${cmd[0]} sent no request`);
+      }
+      await new Promise((r) => setTimeout(r, 1));
+    }
     const t = performance.now() - t0;
     await child.status;
     return t;
@@ -128,9 +139,17 @@ async function main() {
     } MB, ratio ${(rss / rssBase).toFixed(2)}, target <= 80 MB; upstream about 144 MB)`,
   );
 
-  const codexBin = join(ROOT, ".tools", "node_modules", ".bin", "codex");
+  // Upstream, when a test or a person installed it under .tools/ (any folder there).
+  let codexBin = "";
   try {
-    await Deno.stat(codexBin);
+    for await (const e of Deno.readDir(join(ROOT, ".tools"))) {
+      const bin = join(ROOT, ".tools", e.name, "node_modules", ".bin", "codex");
+      if (await Deno.stat(bin).then(() => true, () => false)) codexBin = bin;
+    }
+    for (const bin of [join(ROOT, ".tools", "node_modules", ".bin", "codex")]) {
+      if (await Deno.stat(bin).then(() => true, () => false)) codexBin = bin;
+    }
+    if (!codexBin) throw new Error("not installed");
     await Deno.writeTextFile(
       join(home, "config.toml"),
       (await Deno.readTextFile(join(home, "config.toml"))) +
@@ -146,12 +165,13 @@ async function main() {
     );
     const upRss = await peakRss(upstream, ws, env);
     console.log(`upstream codex exec peak RSS: ${upRss.toFixed(1)} MB (ours ${rss.toFixed(1)} MB)`);
-  } catch {
+  } catch (err) {
     console.log(
-      "upstream codex: not installed in .tools/ (npm install --prefix .tools @openai/codex@0.169.0 to compare)",
+      codexBin
+        ? `upstream codex: ${(err as Error).message}`
+        : "upstream codex: not installed in .tools/ (npm install --prefix .tools @openai/codex@0.169.0 to compare)",
     );
   }
-  void wallMs;
   await server.close();
   await Deno.remove(ws, { recursive: true });
   await Deno.remove(home, { recursive: true });
