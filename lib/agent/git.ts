@@ -15,7 +15,11 @@ export interface GitProbe {
   workspaces: Record<string, WorkspaceInfo>;
 }
 
-async function git(cwd: string, args: string[]): Promise<string | undefined> {
+/** Runs `git args` in `cwd`: exit code and stdout, or `null` when git cannot start. */
+export async function runGit(
+  cwd: string,
+  args: string[],
+): Promise<{ code: number; stdout: string } | null> {
   try {
     const out = await new Deno.Command("git", {
       args,
@@ -24,10 +28,15 @@ async function git(cwd: string, args: string[]): Promise<string | undefined> {
       stdout: "piped",
       stderr: "null",
     }).output();
-    return out.success ? new TextDecoder().decode(out.stdout) : undefined;
+    return { code: out.code, stdout: new TextDecoder().decode(out.stdout) };
   } catch {
-    return undefined;
+    return null;
   }
+}
+
+async function git(cwd: string, args: string[]): Promise<string | undefined> {
+  const out = await runGit(cwd, args);
+  return out?.code === 0 ? out.stdout : undefined;
 }
 
 /** Probes `cwd`: repository or not, HEAD commit, uncommitted changes. */

@@ -48,6 +48,23 @@ function pathExists(path: string): boolean {
 }
 
 /**
+ * Drops every capability (as root, bwrap without it is no sandbox), dies with its parent and
+ * mounts the root read-only with fresh `/dev` and `/proc`: shared by every bwrap line we build.
+ */
+export const READ_ONLY_ROOT_ARGS: readonly string[] = [
+  "--cap-drop",
+  "ALL",
+  "--die-with-parent",
+  "--ro-bind",
+  "/",
+  "/",
+  "--dev",
+  "/dev",
+  "--proc",
+  "/proc",
+];
+
+/**
  * The argv that runs `argv` inside the sandbox described by `policy`. Under
  * `danger-full-access` `argv` is returned unchanged (a copy).
  */
@@ -63,18 +80,7 @@ export function wrapCommand(argv: string[], policy: SandboxPolicy, opts: WrapOpt
     "--unshare-uts",
   ];
   if (!policy.networkAccess) out.push("--unshare-net");
-  out.push(
-    "--cap-drop",
-    "ALL",
-    "--die-with-parent",
-    "--ro-bind",
-    "/",
-    "/",
-    "--dev",
-    "/dev",
-    "--proc",
-    "/proc",
-  );
+  out.push(...READ_ONLY_ROOT_ARGS);
   const writable: string[] = [];
   if (policy.mode === "workspace-write") {
     const tmps = (opts.privateTmp ?? ["/tmp"]).map((p) => resolve(p)).filter(exists);

@@ -17,7 +17,7 @@
 
 import { DEFAULT_PATH, findExecutable } from "../pty/which.ts";
 import type { SandboxMode, SandboxPolicy } from "./policy.ts";
-import { wrapCommand } from "./bwrap.ts";
+import { READ_ONLY_ROOT_ARGS, wrapCommand } from "./bwrap.ts";
 
 /** Options shared by the probe and the wrapper. */
 export interface SandboxDetectOptions {
@@ -75,16 +75,7 @@ export async function sandboxAvailable(opts: SandboxDetectOptions = {}): Promise
         "--unshare-user",
         "--unshare-pid",
         "--unshare-net",
-        "--cap-drop",
-        "ALL",
-        "--die-with-parent",
-        "--ro-bind",
-        "/",
-        "/",
-        "--dev",
-        "/dev",
-        "--proc",
-        "/proc",
+        ...READ_ONLY_ROOT_ARGS,
         "--",
         truePath,
       ],

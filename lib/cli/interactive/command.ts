@@ -21,6 +21,7 @@ import { PromptHistory } from "./history_file.ts";
 import { type OpenedThread, Session, type SessionBoot } from "./session.ts";
 import { makeStyle } from "./style.ts";
 import { processTerminal, type Terminal } from "./terminal.ts";
+import { runGit } from "../../agent/git.ts";
 
 /** Upstream's originator for the interactive client. */
 export const INTERACTIVE_ORIGINATOR = "codex-tui";
@@ -155,24 +156,6 @@ async function promptContent(text: string, images: string[]): Promise<string | C
   const parts: ContentPart[] = [{ type: "input_text", text }];
   for (const img of images) parts.push({ type: "input_image", image_url: await imageDataUrl(img) });
   return parts;
-}
-
-async function runGit(
-  cwd: string,
-  args: string[],
-): Promise<{ code: number; stdout: string } | null> {
-  try {
-    const out = await new Deno.Command("git", {
-      args,
-      cwd,
-      stdin: "null",
-      stdout: "piped",
-      stderr: "null",
-    }).output();
-    return { code: out.code, stdout: new TextDecoder().decode(out.stdout) };
-  } catch {
-    return null;
-  }
 }
 
 /** Loads configuration and prepares the thread of an interactive session. */
