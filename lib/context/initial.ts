@@ -8,7 +8,7 @@
  */
 
 import type { ContentPart, MessageItem } from "../protocol/items.ts";
-import { uuidv5, uuidv7 } from "../protocol/ids.ts";
+import { uuidv5Async, uuidv7 } from "../protocol/ids.ts";
 import type { SandboxPolicy } from "../sandbox/policy.ts";
 import type { ApprovalPolicy } from "../../tools/define.ts";
 import { agentsSection, loadAgentsInstructions } from "./agents_md.ts";
@@ -54,7 +54,7 @@ export function baseInstructionsText(override?: string): string {
 export async function buildInitialContext(opts: InitialContextOptions): Promise<MessageItem[]> {
   const items: MessageItem[] = [];
   const base = baseInstructionsText(opts.baseInstructions);
-  items.push(message("developer", `msg_${uuidv5(base, BASE_ID_NAMESPACE)}`, [base]));
+  items.push(message("developer", `msg_${await uuidv5Async(base, BASE_ID_NAMESPACE)}`, [base]));
 
   const dev: string[] = [];
   if (!opts.skipSkills) {

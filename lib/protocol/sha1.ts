@@ -25,17 +25,24 @@ export function sha1(data: Uint8Array): Uint8Array {
     for (let i = 16; i < 80; i++) w[i] = rotl(w[i - 3] ^ w[i - 8] ^ w[i - 14] ^ w[i - 16], 1);
     let a = h0, b = h1, c = h2, d = h3, e = h4;
     for (let i = 0; i < 80; i++) {
-      const [f, k] = i < 20
-        ? [(b & c) | (~b & d), 0x5a827999]
-        : i < 40
-        ? [b ^ c ^ d, 0x6ed9eba1]
-        : i < 60
-        ? [(b & c) | (b & d) | (c & d), 0x8f1bbcdc]
-        : [b ^ c ^ d, 0xca62c1d6];
-      const t = (rotl(a, 5) + f + e + k + w[i]) >>> 0;
+      let f: number, k: number;
+      if (i < 20) {
+        f = (b & c) | (~b & d);
+        k = 0x5a827999;
+      } else if (i < 40) {
+        f = b ^ c ^ d;
+        k = 0x6ed9eba1;
+      } else if (i < 60) {
+        f = (b & c) | (b & d) | (c & d);
+        k = 0x8f1bbcdc;
+      } else {
+        f = b ^ c ^ d;
+        k = 0xca62c1d6;
+      }
+      const t = (rotl(a, 5) + f + e + k + w[i]) | 0;
       e = d;
       d = c;
-      c = rotl(b, 30) >>> 0;
+      c = rotl(b, 30);
       b = a;
       a = t;
     }
