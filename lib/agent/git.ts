@@ -1,7 +1,7 @@
 /**
  * Git facts about the workspace for `x-codex-turn-metadata.workspaces` and the `exec` repository
- * check. Two `git` processes run in parallel; `prefetchGit` starts them early (before the config
- * is even loaded) and the first turn picks the result up.
+ * check. One `git` process per probe; `prefetchGit` starts it early (before the config is even
+ * loaded) and the first turn picks the result up.
  *
  * @module
  */
@@ -34,24 +34,25 @@ export async function runGit(
   }
 }
 
-async function git(cwd: string, args: string[]): Promise<string | undefined> {
-  const out = await runGit(cwd, args);
-  return out?.code === 0 ? out.stdout : undefined;
-}
-
-/** Probes `cwd`: repository or not, HEAD commit, uncommitted changes. */
+/**
+ * Probes `cwd` with one `git status --porcelain=v2 --branch`: a repository or not (exit code),
+ * the HEAD commit (`# branch.oid`, `(initial)` before the first commit) and uncommitted changes
+ * (any entry line).
+ */
 export async function probeGit(cwd: string): Promise<GitProbe> {
-  const [revParse, status] = await Promise.all([
-    git(cwd, ["rev-parse", "--is-inside-work-tree", "HEAD"]),
-    git(cwd, ["status", "--porcelain"]),
-  ]);
-  // Without a commit `rev-parse` fails as a whole; `status` still tells us it is a repository.
-  const lines = revParse?.trim().split("\n") ?? [];
-  const isRepo = lines[0] === "true" || status !== undefined;
-  if (!isRepo) return { isRepo: false, workspaces: {} };
+  const out = await runGit(cwd, ["status", "--porcelain=v2", "--branch"]);
+  if (!out || out.code !== 0) return { isRepo: false, workspaces: {} };
   const info: WorkspaceInfo = {};
-  if (lines[1]) info.latest_git_commit_hash = lines[1].trim();
-  if (status !== undefined) info.has_changes = status.trim().length > 0;
+  let changes = false;
+  for (const line of out.stdout.split("\n")) {
+    if (line.startsWith("# branch.oid ")) {
+      const oid = line.slice("# branch.oid ".length).trim();
+      if (/^[0-9a-f]{40,64}$/.test(oid)) info.latest_git_commit_hash = oid;
+    } else if (line && !line.startsWith("#")) {
+      changes = true;
+    }
+  }
+  info.has_changes = changes;
   return { isRepo: true, workspaces: { [cwd]: info } };
 }
 

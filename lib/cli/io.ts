@@ -34,6 +34,19 @@ function writeSync(file: { writeSync(p: Uint8Array): number }, text: string): vo
   }
 }
 
+/** Reads stdin to its end with plain reads (no stream machinery: this runs on every `exec`). */
+async function readAllStdin(): Promise<string> {
+  const chunks: Uint8Array[] = [];
+  const buf = new Uint8Array(64 * 1024);
+  for (;;) {
+    const n = await Deno.stdin.read(buf);
+    if (n === null) break;
+    chunks.push(buf.slice(0, n));
+  }
+  const decoder = new TextDecoder();
+  return chunks.map((c, i) => decoder.decode(c, { stream: i < chunks.length - 1 })).join("");
+}
+
 /** The real process: Deno's stdio, environment and signals. */
 export function processIo(): CliIo {
   return {
@@ -44,7 +57,7 @@ export function processIo(): CliIo {
     stdinIsTty: Deno.stdin.isTerminal(),
     stdoutIsTty: Deno.stdout.isTerminal(),
     stderrIsTty: Deno.stderr.isTerminal(),
-    readStdin: () => new Response(Deno.stdin.readable).text(),
+    readStdin: readAllStdin,
     onInterrupt(handler) {
       try {
         Deno.addSignalListener("SIGINT", handler);
