@@ -7,6 +7,8 @@
 
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import type { ToolContext } from "../tools/define.ts";
+import { makePolicy } from "../lib/sandbox/policy.ts";
 
 /** The repository root. */
 export const ROOT: string = fileURLToPath(new URL("..", import.meta.url));
@@ -150,4 +152,34 @@ export async function fixture<T = unknown>(path: string): Promise<T> {
 /** Removes temp dirs, ignoring errors. */
 export async function cleanup(...dirs: string[]): Promise<void> {
   for (const d of dirs) await Deno.remove(d, { recursive: true }).catch(() => {});
+}
+
+/** A tool context for calling a tool directly: read-only sandbox at `cwd`, no UI, no events. */
+export function toolContext(cwd: string, overrides: Partial<ToolContext> = {}): ToolContext {
+  return {
+    cwd,
+    signal: new AbortController().signal,
+    callId: "call_1",
+    turnId: "turn_1",
+    threadId: "thread_1",
+    sandbox: makePolicy("read-only", cwd),
+    approvalPolicy: "never",
+    collaborationMode: "default",
+    env: {},
+    emit: () => {},
+    services: {},
+    ...overrides,
+  };
+}
+
+/** `node` without `description` strings (the fixtures' tool shapes carry none). */
+export function withoutDescriptions(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(withoutDescriptions);
+  if (node === null || typeof node !== "object") return node;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(node)) {
+    if (k === "description" && typeof v === "string") continue;
+    out[k] = withoutDescriptions(v);
+  }
+  return out;
 }

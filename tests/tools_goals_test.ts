@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { withoutDescriptions } from "./helpers.ts";
 import { createGoalTools, MemoryGoalStore } from "../tools/goals.ts";
 import { type ToolContext, toolSpec } from "../tools/define.ts";
 import { makePolicy } from "../lib/sandbox/policy.ts";
@@ -17,17 +18,6 @@ function context(threadId = "thread_1"): ToolContext {
     emit: () => {},
     services: {},
   };
-}
-
-function withoutDescriptions(node: unknown): unknown {
-  if (Array.isArray(node)) return node.map(withoutDescriptions);
-  if (node === null || typeof node !== "object") return node;
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(node)) {
-    if (k === "description" && typeof v === "string") continue;
-    out[k] = withoutDescriptions(v);
-  }
-  return out;
 }
 
 /** upstream-codex-0.169/tool-shapes/gpt-5.5.json, entries `get_goal`, `create_goal`, `update_goal`. */

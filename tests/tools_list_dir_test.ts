@@ -1,24 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { createListDirTool } from "../tools/list_dir.ts";
-import type { ToolContext } from "../tools/define.ts";
-import { makePolicy } from "../lib/sandbox/policy.ts";
-
-function context(cwd: string): ToolContext {
-  return {
-    cwd,
-    signal: new AbortController().signal,
-    callId: "call_1",
-    turnId: "turn_1",
-    threadId: "thread_1",
-    sandbox: makePolicy("read-only", cwd),
-    approvalPolicy: "never",
-    collaborationMode: "default",
-    env: {},
-    emit: () => {},
-    services: {},
-  };
-}
+import { toolContext as context } from "./helpers.ts";
 
 async function withTree(fn: (dir: string) => Promise<void>): Promise<void> {
   const dir = await Deno.makeTempDir();

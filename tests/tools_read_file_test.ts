@@ -1,29 +1,12 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { createReadFileTool } from "../tools/read_file.ts";
-import type { ToolContext } from "../tools/define.ts";
+import { toolContext as context } from "./helpers.ts";
 import { type BlockLine, indentationBlock } from "../tools/fs/indentation_block.ts";
 import { readLineWindow } from "../tools/fs/line_window.ts";
 import { LineMarks } from "../tools/fs/line_index.ts";
 import { countNewlines } from "../tools/fs/count_newlines.ts";
 import { createNewlineCounter, simdNewlineCounting } from "../tools/fs/newline_counter.ts";
-import { makePolicy } from "../lib/sandbox/policy.ts";
-
-function context(cwd: string): ToolContext {
-  return {
-    cwd,
-    signal: new AbortController().signal,
-    callId: "call_1",
-    turnId: "turn_1",
-    threadId: "thread_1",
-    sandbox: makePolicy("read-only", cwd),
-    approvalPolicy: "never",
-    collaborationMode: "default",
-    env: {},
-    emit: () => {},
-    services: {},
-  };
-}
 
 async function withDir(fn: (dir: string) => Promise<void>): Promise<void> {
   const dir = await Deno.makeTempDir();

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { withoutDescriptions } from "./helpers.ts";
 import {
   CANCELLED_MESSAGE,
   createRequestUserInputTool,
@@ -33,17 +34,6 @@ function context(
     ...(ui === undefined ? {} : { ui }),
     services: {},
   };
-}
-
-function withoutDescriptions(node: unknown): unknown {
-  if (Array.isArray(node)) return node.map(withoutDescriptions);
-  if (node === null || typeof node !== "object") return node;
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(node)) {
-    if (k === "description" && typeof v === "string") continue;
-    out[k] = withoutDescriptions(v);
-  }
-  return out;
 }
 
 /** A UI that records the questions and answers with `reply`. */

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { withoutDescriptions } from "./helpers.ts";
 import { createUpdatePlanTool, PLAN_UPDATED } from "../tools/update_plan.ts";
 import { type ToolContext, toolSpec } from "../tools/define.ts";
 import type { ToolActivityEvent } from "../lib/protocol/events.ts";
@@ -21,16 +22,6 @@ function context(events: ToolActivityEvent[]): ToolContext {
 }
 
 /** Drops string `description` keys (tool and property descriptions), keeping properties named so. */
-function withoutDescriptions(node: unknown): unknown {
-  if (Array.isArray(node)) return node.map(withoutDescriptions);
-  if (node === null || typeof node !== "object") return node;
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(node)) {
-    if (k === "description" && typeof v === "string") continue;
-    out[k] = withoutDescriptions(v);
-  }
-  return out;
-}
 
 /** upstream-codex-0.169/tool-shapes/gpt-5.5-with-update-plan.json, entry `update_plan`. */
 const FIXTURE = {

@@ -2,36 +2,9 @@ import assert from "node:assert/strict";
 import { Buffer } from "node:buffer";
 import { join } from "node:path";
 import { createViewImageTool } from "../tools/view_image.ts";
-import { type ToolContext, toolSpec } from "../tools/define.ts";
+import { toolSpec } from "../tools/define.ts";
+import { toolContext as context, withoutDescriptions } from "./helpers.ts";
 import { sniffImageMime } from "../tools/fs/image_mime.ts";
-import { makePolicy } from "../lib/sandbox/policy.ts";
-
-function context(cwd: string): ToolContext {
-  return {
-    cwd,
-    signal: new AbortController().signal,
-    callId: "call_1",
-    turnId: "turn_1",
-    threadId: "thread_1",
-    sandbox: makePolicy("read-only", cwd),
-    approvalPolicy: "never",
-    collaborationMode: "default",
-    env: {},
-    emit: () => {},
-    services: {},
-  };
-}
-
-function withoutDescriptions(node: unknown): unknown {
-  if (Array.isArray(node)) return node.map(withoutDescriptions);
-  if (node === null || typeof node !== "object") return node;
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(node)) {
-    if (k === "description" && typeof v === "string") continue;
-    out[k] = withoutDescriptions(v);
-  }
-  return out;
-}
 
 /** upstream-codex-0.169/tool-shapes/gpt-5.5.json, entry `view_image`. */
 const FIXTURE = {

@@ -6,19 +6,7 @@ import assert from "node:assert/strict";
 import { buildToolset } from "../lib/agent/toolset.ts";
 import { createThreadTools } from "../lib/agent/thread_tools.ts";
 import { modelInfo } from "../lib/model/catalog.ts";
-import { fixture } from "./helpers.ts";
-
-function withoutDescriptions(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(withoutDescriptions);
-  if (v && typeof v === "object") {
-    return Object.fromEntries(
-      Object.entries(v).filter(([k, x]) => !(k === "description" && typeof x === "string")).map((
-        [k, x],
-      ) => [k, withoutDescriptions(x)]),
-    );
-  }
-  return v;
-}
+import { fixture, withoutDescriptions } from "./helpers.ts";
 
 for (
   const [file, updatePlan] of [["gpt-5.5.json", false], [
