@@ -12,6 +12,7 @@ import { join } from "node:path";
 import { runCli } from "../../lib/cli/main.ts";
 import { processIo } from "../../lib/cli/io.ts";
 import { type Script, startFakeResponses } from "./responses_server.ts";
+import { sandboxAvailable } from "../../lib/sandbox/detect.ts";
 import scriptData from "./demo_script.json" with { type: "json" };
 
 async function sh(cwd: string, ...args: string[]): Promise<string> {
@@ -41,12 +42,18 @@ if (import.meta.main) {
   io.stdinIsTty = true; // nothing to read: the prompt is the argument
   io.stderr(`demo workspace: ${ws}\nfake Responses server: ${server.url}\n\n`);
   const json = Deno.args.includes("--json");
+  // The demo sandboxes its commands with bubblewrap when this machine has it.
+  const probe = await sandboxAvailable();
+  const sandbox = probe.available ? "workspace-write" : "danger-full-access";
+  if (!probe.available) {
+    io.stderr(`(no sandbox here: ${probe.reason}; the demo runs with -s danger-full-access)\n\n`);
+  }
   const code = await runCli(
     [
       "exec",
       ...(json ? ["--json"] : []),
       "-s",
-      "workspace-write",
+      sandbox,
       "Greet denocodex in hello.txt and add a notes file.",
     ],
     io,
