@@ -71,3 +71,30 @@ Deno.test("interactive: /compact summarizes, /new starts over, /resume continues
     await s.close();
   }
 });
+
+Deno.test("interactive: `denocodex resume ID` at a terminal opens the session on the stored thread", async () => {
+  const s = await openSession({ turns: [answer("Stored answer."), answer("Continued.")] });
+  try {
+    const { d, server } = s;
+    await d.type("remember the plan\r");
+    const at = await d.waitFor(/Stored answer\.[^]*Answered in/);
+    await d.type(CTRL_D);
+    assert.equal(await d.exit(), 0);
+    const id = d.text.slice(at).match(/denocodex resume (\S+)/)![1];
+
+    const d2 = await s.restart(["resume", id]);
+    await d2.type("and now?\r");
+    await d2.waitFor(/Continued\./);
+    await d2.type(CTRL_D);
+    assert.equal(await d2.exit(), 0);
+    const reqs = server.responsesRequests();
+    assert.equal(reqs[1].body!.prompt_cache_key, id, "the same thread continues");
+    const before = JSON.stringify(reqs[0].body!.input).slice(0, -1);
+    assert.ok(JSON.stringify(reqs[1].body!.input).startsWith(before), "stored history first");
+    assert.deepEqual(typedUserTexts(reqs[1].body).slice(-1), ["and now?"]);
+    const meta = JSON.parse(reqs[1].headers["x-codex-turn-metadata"]);
+    assert.equal(meta.history_initialization, "cold_resume");
+  } finally {
+    await s.close();
+  }
+});

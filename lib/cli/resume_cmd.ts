@@ -295,7 +295,22 @@ export async function resumeCommand(
     io.stdout(`\nContinue one with: denocodex ${kind} <SESSION_ID> "<prompt>"\n`);
     return 0;
   }
-  // The stored thread runs one non-interactive turn, as `exec resume` / `exec fork` does.
+  // At a terminal with no prompt: the interactive session, on the stored thread.
+  const positional = args.filter((a, i) => !a.startsWith("-") && !isOptionValue(args, i));
+  const last = args.includes("--last");
+  const promptGiven = positional.length > (last ? 0 : 1);
+  if (io.stdinIsTty && !promptGiven) {
+    const { interactiveCommand } = await import("./interactive/command.ts");
+    const id = last ? undefined : positional[0];
+    const rest = args.filter((a) => a !== "--last" && a !== "--all" && a !== id);
+    return await interactiveCommand(rest, io, undefined, {
+      kind,
+      id,
+      last,
+      all: args.includes("--all"),
+    });
+  }
+  // Otherwise the stored thread runs one non-interactive turn, as `exec resume` does.
   const { execCommand } = await import("./exec.ts");
   return await execCommand(["--skip-git-repo-check", kind, ...args], io);
 }

@@ -158,8 +158,20 @@ async function promptContent(text: string, images: string[]): Promise<string | C
   return parts;
 }
 
+/** A stored session to open instead of a new thread (`denocodex resume|fork ID`). */
+export interface ResumeChoice {
+  kind: "resume" | "fork";
+  id?: string;
+  last?: boolean;
+  all?: boolean;
+}
+
 /** Loads configuration and prepares the thread of an interactive session. */
-export async function bootSession(args: string[], io: CliIo): Promise<SessionBoot> {
+export async function bootSession(
+  args: string[],
+  io: CliIo,
+  resume?: ResumeChoice,
+): Promise<SessionBoot> {
   const run = await parseRun(args, io, {});
   const [sessions, catalog, prompts, ids, git, compact] = await Promise.all([
     import("../resume_cmd.ts"),
@@ -177,6 +189,18 @@ export async function bootSession(args: string[], io: CliIo): Promise<SessionBoo
   const firstInput = run.prompt !== undefined
     ? await promptContent(run.prompt, run.images)
     : undefined;
+  const initial: SessionTarget = resume
+    ? {
+      mode: resume.kind,
+      session: await sessions.targetSession({
+        codexHome: config.codexHome,
+        cwd,
+        id: resume.id,
+        last: resume.last,
+        all: resume.all,
+      }),
+    }
+    : { mode: "new" };
   const historyTable = config.table.history as { max_bytes?: number } | undefined;
   let warn: (message: string) => void = () => {};
   const open = async (
@@ -224,7 +248,7 @@ export async function bootSession(args: string[], io: CliIo): Promise<SessionBoo
       persist: config.persistHistory,
       maxBytes: historyTable?.max_bytes,
     }),
-    openThread: (ui) => open(ui, { mode: "new" }),
+    openThread: (ui) => open(ui, initial),
     onWarning(fn) {
       warn = fn;
     },
@@ -323,6 +347,7 @@ export async function interactiveCommand(
   args: string[],
   io: CliIo,
   term?: Terminal,
+  resume?: ResumeChoice,
 ): Promise<number> {
   const dashDash = args.indexOf("--");
   const flags = dashDash < 0 ? args : args.slice(0, dashDash);
@@ -333,7 +358,7 @@ export async function interactiveCommand(
   if (!io.stdinIsTty) return await pipedTurn(args, io);
   const terminal = term ?? processTerminal();
   const style = makeStyle(colorEnabled(colorFlag(args), io.stdoutIsTty, io.env));
-  const boot = bootSession(args, io);
+  const boot = bootSession(args, io, resume);
   boot.catch(() => {}); // reported by the session
   const session = new Session({
     term: terminal,
