@@ -183,3 +183,17 @@ export function withoutDescriptions(node: unknown): unknown {
   }
   return out;
 }
+
+/**
+ * The upstream tool shapes of `file` (under `tool-shapes/`), or `undefined` when the shared
+ * fixtures are not beside the repository (tests comparing against them are then ignored).
+ */
+export function sharedToolShapes(
+  file = "gpt-5.5.json",
+): Record<string, unknown>[] | undefined {
+  try {
+    return JSON.parse(Deno.readTextFileSync(join(FIXTURES, "tool-shapes", file)));
+  } catch {
+    return undefined;
+  }
+}

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { withoutDescriptions } from "./helpers.ts";
+import { sharedToolShapes, withoutDescriptions } from "./helpers.ts";
 import { createGoalTools, MemoryGoalStore } from "../tools/goals.ts";
 import { type ToolContext, toolSpec } from "../tools/define.ts";
 import { makePolicy } from "../lib/sandbox/policy.ts";
@@ -57,12 +57,7 @@ Deno.test("goals: schemas equal upstream's shapes (descriptions excluded), in up
   assert.equal(JSON.stringify(specs), JSON.stringify(FIXTURES));
 });
 
-let shared: Record<string, unknown>[] | undefined;
-try {
-  shared = JSON.parse(
-    Deno.readTextFileSync("/work/shared/fixtures/upstream-codex-0.169/tool-shapes/gpt-5.5.json"),
-  );
-} catch { /* only on the development machine */ }
+const shared = sharedToolShapes();
 
 Deno.test({
   name: "goals: embedded fixtures match the shared upstream capture",

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { withoutDescriptions } from "./helpers.ts";
+import { sharedToolShapes, withoutDescriptions } from "./helpers.ts";
 import {
   CANCELLED_MESSAGE,
   createRequestUserInputTool,
@@ -101,12 +101,7 @@ Deno.test("request_user_input: schema equals upstream's shape (descriptions excl
   assert.equal(JSON.stringify(spec), JSON.stringify(FIXTURE));
 });
 
-let shared: Record<string, unknown>[] | undefined;
-try {
-  shared = JSON.parse(
-    Deno.readTextFileSync("/work/shared/fixtures/upstream-codex-0.169/tool-shapes/gpt-5.5.json"),
-  );
-} catch { /* only on the development machine */ }
+const shared = sharedToolShapes();
 
 Deno.test({
   name: "request_user_input: embedded fixture matches the shared upstream capture",

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { withoutDescriptions } from "./helpers.ts";
+import { sharedToolShapes, withoutDescriptions } from "./helpers.ts";
 import { createUpdatePlanTool, PLAN_UPDATED } from "../tools/update_plan.ts";
 import { type ToolContext, toolSpec } from "../tools/define.ts";
 import type { ToolActivityEvent } from "../lib/protocol/events.ts";
@@ -56,13 +56,7 @@ Deno.test("update_plan: schema equals upstream's shape (descriptions excluded), 
   assert.equal(JSON.stringify(spec), JSON.stringify(FIXTURE));
 });
 
-const SHARED = new URL(
-  "file:///work/shared/fixtures/upstream-codex-0.169/tool-shapes/gpt-5.5-with-update-plan.json",
-);
-let sharedFixture: Record<string, unknown>[] | undefined;
-try {
-  sharedFixture = JSON.parse(Deno.readTextFileSync(SHARED));
-} catch { /* the shared fixtures are only on the development machine */ }
+const sharedFixture = sharedToolShapes("gpt-5.5-with-update-plan.json");
 
 Deno.test({
   name: "update_plan: embedded fixture matches the shared upstream capture",

@@ -3,7 +3,7 @@ import { Buffer } from "node:buffer";
 import { join } from "node:path";
 import { createViewImageTool } from "../tools/view_image.ts";
 import { toolSpec } from "../tools/define.ts";
-import { toolContext as context, withoutDescriptions } from "./helpers.ts";
+import { sharedToolShapes, toolContext as context, withoutDescriptions } from "./helpers.ts";
 import { sniffImageMime } from "../tools/fs/image_mime.ts";
 
 /** upstream-codex-0.169/tool-shapes/gpt-5.5.json, entry `view_image`. */
@@ -42,12 +42,7 @@ Deno.test("view_image: schema equals upstream's shape (descriptions excluded)", 
   assert.equal(createViewImageTool().parallel, true);
 });
 
-let shared: Record<string, unknown>[] | undefined;
-try {
-  shared = JSON.parse(
-    Deno.readTextFileSync("/work/shared/fixtures/upstream-codex-0.169/tool-shapes/gpt-5.5.json"),
-  );
-} catch { /* only on the development machine */ }
+const shared = sharedToolShapes();
 
 Deno.test({
   name: "view_image: embedded fixture matches the shared upstream capture",

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { sharedToolShapes } from "./helpers.ts";
 import { createWebSearchTool } from "../tools/web_search.ts";
 import { toolSpec } from "../tools/define.ts";
 import { ToolRegistry } from "../tools/registry.ts";
@@ -26,12 +27,7 @@ Deno.test("web_search: external_web_access is configurable", () => {
   );
 });
 
-let shared: Record<string, unknown>[] | undefined;
-try {
-  shared = JSON.parse(
-    Deno.readTextFileSync("/work/shared/fixtures/upstream-codex-0.169/tool-shapes/gpt-5.5.json"),
-  );
-} catch { /* only on the development machine */ }
+const shared = sharedToolShapes();
 
 Deno.test({
   name: "web_search: embedded fixture matches the shared upstream capture",
