@@ -7,7 +7,8 @@
 
 import { parseArgs } from "node:util";
 import { resolve } from "node:path";
-import { loadConfig } from "../config/load.ts";
+import { loadConfig, type ResolvedConfig } from "../config/load.ts";
+import type { ApprovalPolicy } from "../../tools/define.ts";
 import { UserError } from "../config/errors.ts";
 import { SANDBOX_MODES, type SandboxMode } from "../sandbox/policy.ts";
 import type { ContentPart } from "../protocol/items.ts";
@@ -83,6 +84,46 @@ Usage: denocodex exec [OPTIONS] [PROMPT|-]
       --color always|never|auto
 `;
 
+/** The config-related flags of {@linkcode COMMON_OPTIONS}, as `parseArgs` returns them. */
+export interface ConfigFlags {
+  model?: string;
+  profile?: string;
+  config?: string[];
+  enable?: string[];
+  disable?: string[];
+  "strict-config"?: boolean;
+}
+
+/** `-C/--cd` resolved against the current directory; a one-line error when it is no folder. */
+export async function workingDirectory(io: CliIo, cd: string | undefined): Promise<string> {
+  const cwd = resolve(io.cwd, cd ?? ".");
+  try {
+    if (!(await Deno.stat(cwd)).isDirectory) throw new Error("not a directory");
+  } catch {
+    throw new UserError(`--cd ${cwd}: no such directory`);
+  }
+  return cwd;
+}
+
+/** Loads the configuration with the command line's profile, `-c`, features and model. */
+export function loadConfigFromFlags(
+  v: ConfigFlags,
+  io: CliIo,
+  cwd: string,
+  cli: { sandboxMode?: SandboxMode; approvalPolicy?: ApprovalPolicy },
+): Promise<ResolvedConfig> {
+  return loadConfig({
+    env: io.env,
+    cwd,
+    profile: v.profile,
+    overrides: v.config,
+    enable: v.enable,
+    disable: v.disable,
+    strict: v["strict-config"],
+    cli: { model: v.model, ...cli },
+  });
+}
+
 /** Validates `-s` values. */
 export function parseSandbox(value: string | undefined): SandboxMode | undefined {
   if (value === undefined) return undefined;
@@ -137,12 +178,7 @@ export async function execCommand(args: string[], io: CliIo): Promise<number> {
     return 0;
   }
   const json = v.json || v["experimental-json"] || false;
-  const cwd = resolve(io.cwd, v.cd ?? ".");
-  try {
-    if (!(await Deno.stat(cwd)).isDirectory) throw new Error("not a directory");
-  } catch {
-    throw new UserError(`--cd ${cwd}: no such directory`);
-  }
+  const cwd = await workingDirectory(io, v.cd);
   prefetchGit(cwd); // runs while stdin and the config are read
   let sandboxMode = parseSandbox(v.sandbox);
   if (v["full-auto"]) sandboxMode ??= "workspace-write";
@@ -169,16 +205,7 @@ export async function execCommand(args: string[], io: CliIo): Promise<number> {
   }
   const prompt = composePrompt(positional, stdinText);
 
-  const config = await loadConfig({
-    env: io.env,
-    cwd,
-    profile: v.profile,
-    overrides: v.config,
-    enable: v.enable,
-    disable: v.disable,
-    strict: v["strict-config"],
-    cli: { model: v.model, sandboxMode, approvalPolicy: "never" },
-  });
+  const config = await loadConfigFromFlags(v, io, cwd, { sandboxMode, approvalPolicy: "never" });
   if (!v["skip-git-repo-check"] && !(await isGitRepo(cwd))) {
     throw new UserError(NOT_A_REPO_MESSAGE);
   }

@@ -79,7 +79,6 @@ async function parseRun(
     { parseArgs },
     { resolve },
     exec,
-    { loadConfig },
     { UserError },
     { parseApprovalPolicy },
     git,
@@ -87,7 +86,6 @@ async function parseRun(
     import("node:util"),
     import("node:path"),
     import("../exec.ts"),
-    import("../../config/load.ts"),
     import("../../config/errors.ts"),
     import("../../agent/approval.ts"),
     import("../../agent/git.ts"),
@@ -103,12 +101,7 @@ async function parseRun(
     throw new UserError(`${(err as Error).message}; see 'denocodex --help'`, 2);
   }
   const v = parsed.values;
-  const cwd = resolve(io.cwd, v.cd ?? ".");
-  try {
-    if (!(await Deno.stat(cwd)).isDirectory) throw new Error("not a directory");
-  } catch {
-    throw new UserError(`--cd ${cwd}: no such directory`);
-  }
+  const cwd = await exec.workingDirectory(io, v.cd);
   git.prefetchGit(cwd);
   let sandboxMode: SandboxMode | undefined = exec.parseSandbox(v.sandbox);
   let approvalPolicy: ApprovalPolicy | undefined = defaults.approvalPolicy;
@@ -130,16 +123,7 @@ async function parseRun(
     sandboxMode = "danger-full-access";
     approvalPolicy = "never";
   }
-  const config = await loadConfig({
-    env: io.env,
-    cwd,
-    profile: v.profile,
-    overrides: v.config,
-    enable: v.enable,
-    disable: v.disable,
-    strict: v["strict-config"],
-    cli: { model: v.model, sandboxMode, approvalPolicy },
-  });
+  const config = await exec.loadConfigFromFlags(v, io, cwd, { sandboxMode, approvalPolicy });
   return {
     config,
     cwd,
