@@ -157,7 +157,7 @@ export class BackendClient {
 
 /** The body of a backend answer, read as batches of chunks. */
 export class ChatStream {
-  #reader: ReadableStreamDefaultReader<Uint8Array> | null;
+  #reader: BodyReader | null;
   #decoder = new TextDecoder();
   #parser: ChatSseParser;
   #idleMs: number;
@@ -179,7 +179,7 @@ export class ChatStream {
     redact: (text: string) => string,
     controller: AbortController | null,
   ) {
-    this.#reader = body ? body.getReader() : null;
+    this.#reader = body ? bodyReader(body) : null;
     this.#parser = new ChatSseParser(redact);
     this.#idleMs = idleMs;
     this.#controller = controller;
@@ -271,9 +271,7 @@ export class ChatStream {
     return this.#pending !== null || this.#waitingSince === -2;
   }
 
-  #startRead(
-    reader: ReadableStreamDefaultReader<Uint8Array>,
-  ): Promise<ReadableStreamReadResult<Uint8Array>> {
+  #startRead(reader: BodyReader): Promise<ReadableStreamReadResult<Uint8Array>> {
     this.#waitingSince = performance.now();
     const read = reader.read();
     // -2 marks a read that has settled but was not consumed yet.
@@ -295,7 +293,7 @@ export class ChatStream {
   }
 
   /** Reads what follows `[DONE]` to the end of the body; gives up after a second. */
-  #drain(reader: ReadableStreamDefaultReader<Uint8Array>): void {
+  #drain(reader: BodyReader): void {
     this.#released = true;
     const ahead = this.#ahead;
     this.#ahead = null;
@@ -337,6 +335,42 @@ export class ChatStream {
       code: "timeout",
     });
   }
+}
+
+/** Reads a body chunk by chunk; the bytes of a read are valid until the next read starts. */
+interface BodyReader {
+  read(): Promise<ReadableStreamReadResult<Uint8Array>>;
+  cancel(): Promise<void>;
+}
+
+/** Size of the one buffer a byte-stream body is read into. */
+const READ_BUFFER_BYTES = 16 * 1024;
+
+/**
+ * A reader of `body`. A byte stream (a fetch response body) is read into one reused buffer: the
+ * default reader allocates a fresh 64 KiB buffer for every read, which costs more than anything
+ * else per backend chunk (a backend writes each delta as its own chunk). Other streams get the
+ * default reader.
+ */
+function bodyReader(body: ReadableStream<Uint8Array>): BodyReader {
+  let byob: ReadableStreamBYOBReader;
+  try {
+    byob = body.getReader({ mode: "byob" });
+  } catch {
+    return body.getReader();
+  }
+  let buffer = new ArrayBuffer(READ_BUFFER_BYTES);
+  return {
+    read: async () => {
+      const result = await byob.read(new Uint8Array(buffer));
+      // The read transferred the buffer into the view it returned; reuse it for the next read.
+      if (result.value) buffer = result.value.buffer as ArrayBuffer;
+      return result.done
+        ? { done: true, value: undefined }
+        : { done: false, value: result.value as Uint8Array };
+    },
+    cancel: () => byob.cancel(),
+  };
 }
 
 /** A non-streamed chat completion as one stream chunk. */
