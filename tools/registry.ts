@@ -6,7 +6,7 @@
  */
 
 import type { ToolCallItem } from "../lib/protocol/items.ts";
-import { type Tool, type ToolContext, type ToolResult, toolSpec } from "./define.ts";
+import { type Tool, type ToolContext, type ToolResult, toolSpec } from "./tool.ts";
 
 /** Maps tool names to tools. Registering a name again replaces the earlier tool in place. */
 export class ToolRegistry {

@@ -6,7 +6,7 @@
  * @module
  */
 
-import { defineHostedTool, type HostedTool } from "./define.ts";
+import { defineHostedTool, type HostedTool } from "./tool.ts";
 
 /** Options of {@linkcode createWebSearchTool}. */
 export interface WebSearchOptions {

@@ -20,9 +20,9 @@ import { userAgent } from "../model/user_agent.ts";
 import { makePolicy, type SandboxPolicy } from "../sandbox/policy.ts";
 import type { AnyItem } from "../protocol/items.ts";
 import { uuidv7 } from "../protocol/ids.ts";
-import type { Tool, UserInterface } from "../../tools/define.ts";
+import type { Tool, UserInterface } from "../../tools/tool.ts";
 import type { ToolRegistry } from "../../tools/registry.ts";
-import { AGENT_CONTROL_SERVICE, MULTI_AGENT_NAMESPACE } from "../../tools/agents/mod.ts";
+import { AGENT_CONTROL_SERVICE, MULTI_AGENT_NAMESPACE } from "../../tools/agents/namespace.ts";
 import { AgentControl, type ChildSpec } from "./agent_control.ts";
 import { type GitProbe, primeGit, probeGit } from "./git.ts";
 import { ThreadInbox } from "./inbox.ts";
@@ -146,7 +146,7 @@ async function makeThread(tree: TreeShared, plan: ThreadPlan): Promise<Thread> {
     host.prewarm();
   }
   if (!tools) {
-    const made = await createThreadTools(config.table.tools?.extra ?? []);
+    const made = createThreadTools(config.table.tools?.extra ?? []);
     shutdown.push(made.shutdown);
     tools = buildToolset({
       model,

@@ -2,19 +2,24 @@
  * Per-thread instances of the stateful local tools: unified exec sessions (with `apply_patch`
  * heredocs routed to the patch tool, as upstream intercepts them) and the patch tool.
  *
+ * They are declared at once from their recorded specs and loaded together on the first call of
+ * any of them (`thread_tools_impl.ts`), so a thread that runs no command never loads the exec
+ * manager, the PTY layer or the patch engine.
+ *
  * @module
  */
 
-import type { Tool } from "../../tools/define.ts";
-import { createExecTools } from "../../tools/exec/mod.ts";
-import { createApplyPatchTool, runInterceptedApplyPatch } from "../../tools/apply_patch/tool.ts";
+import type { Tool } from "../../tools/tool.ts";
+import { builtinTool } from "../../tools/builtin.ts";
+import { once } from "../../tools/lazy.ts";
+import type { LoadedThreadTools } from "./thread_tools_impl.ts";
 
 /** Stateful tools of one thread and how to stop them. */
 export interface ThreadTools {
   execTools: { execCommand: Tool; writeStdin: Tool; shell: Tool; shellCommand: Tool };
   applyPatch: Tool;
   localTools: Record<string, Tool>;
-  /** Kills every process group the thread's sessions started. */
+  /** Kills every process group the thread's sessions started (nothing when none loaded). */
   shutdown(): Promise<void>;
 }
 
@@ -26,21 +31,30 @@ const LOCAL_TOOLS: Record<string, () => Promise<Tool>> = {
 };
 
 /** Creates the stateful tools of a new thread; `extra` names the optional local tools wanted. */
-export async function createThreadTools(extra: string[] = []): Promise<ThreadTools> {
+export function createThreadTools(extra: string[] = []): ThreadTools {
   const localTools: Record<string, Tool> = {};
   for (const name of extra) {
     const make = LOCAL_TOOLS[name];
-    if (make) localTools[name] = await make();
+    if (make) localTools[name] = builtinTool(name, make);
   }
-  const approvedPatchPaths = new Set<string>();
-  const exec = createExecTools({
-    intercept: (cmd, workdir, ctx) =>
-      runInterceptedApplyPatch(cmd, ctx, workdir, approvedPatchPaths),
-  });
+  let started: Promise<LoadedThreadTools> | undefined;
+  const load = once(() =>
+    started = import("./thread_tools_impl.ts").then((m) => m.loadThreadTools())
+  );
+  const tool = (name: keyof LoadedThreadTools["tools"]) =>
+    builtinTool(name, async () => (await load()).tools[name]);
   return {
-    execTools: exec,
-    applyPatch: createApplyPatchTool(approvedPatchPaths),
+    execTools: {
+      execCommand: tool("exec_command"),
+      writeStdin: tool("write_stdin"),
+      shell: tool("shell"),
+      shellCommand: tool("shell_command"),
+    },
+    applyPatch: tool("apply_patch"),
     localTools,
-    shutdown: () => exec.manager.shutdown(),
+    shutdown: async () => {
+      const loaded = await started?.catch(() => undefined);
+      await loaded?.shutdown();
+    },
   };
 }

@@ -16,21 +16,14 @@
 import type { AnyItem, ToolCallItem } from "../protocol/items.ts";
 import { uuidv7 } from "../protocol/ids.ts";
 import type { CodeModeHost } from "../../tools/code_mode/mod.ts";
-import type { Tool, ToolContext, ToolResult } from "../../tools/define.ts";
-import { toolSpec } from "../../tools/define.ts";
+import type { FunctionTool, Tool, ToolContext, ToolResult } from "../../tools/tool.ts";
+import { toolSpec } from "../../tools/tool.ts";
 import { ToolRegistry } from "../../tools/registry.ts";
-import { createAgentTools, MULTI_AGENT_NAMESPACE } from "../../tools/agents/mod.ts";
-import {
-  createToolSearchTool,
-  type DeferredNamespace,
-  toolSearchSpec,
-} from "../../tools/tool_search.ts";
-import { createUpdatePlanTool } from "../../tools/update_plan.ts";
-import { createRequestUserInputTool } from "../../tools/request_user_input.ts";
-import { createRequestPermissionsTool } from "../../tools/request_permissions.ts";
-import { createViewImageTool } from "../../tools/view_image.ts";
+import { builtinTool, toolSearchDeclaration } from "../../tools/builtin.ts";
+import { once } from "../../tools/lazy.ts";
+import { MULTI_AGENT_NAMESPACE, MULTI_AGENT_TOOL_NAMES } from "../../tools/agents/namespace.ts";
+import type { DeferredNamespace } from "../../tools/tool_search.ts";
 import { createWebSearchTool } from "../../tools/web_search.ts";
-import { createGoalTools } from "../../tools/goals.ts";
 import type { ModelInfo } from "../model/catalog.ts";
 
 /**
@@ -130,24 +123,68 @@ export interface CodeModeBinding {
   waitTool(): Tool;
 }
 
-/** Builds the registry for a thread. */
+/** The tool `name` of the list `load` resolves to. */
+async function pick(load: () => Promise<Tool[]>, name: string): Promise<Tool> {
+  const tool = (await load()).find((t) => t.name === name);
+  if (!tool) throw new Error(`no tool named ${name}`);
+  return tool;
+}
+
+/**
+ * Builds the registry for a thread. Built-in tools are declared from their recorded specs and
+ * their modules load on their first call (see `tools/builtin.ts`); tools that share state
+ * (the goal tools, the sub-agent tools) load together.
+ */
 export function buildToolset(opts: ToolsetOptions): ToolsetRegistry {
   const reg = new ToolsetRegistry();
   if (opts.execTools) {
     reg.register(opts.execTools.execCommand).register(opts.execTools.writeStdin);
   }
-  if (opts.updatePlan) reg.register(createUpdatePlanTool());
-  reg.register(createRequestUserInputTool());
+  if (opts.updatePlan) {
+    reg.register(
+      builtinTool(
+        "update_plan",
+        async () => (await import("../../tools/update_plan.ts")).createUpdatePlanTool(),
+      ),
+    );
+  }
+  reg.register(
+    builtinTool(
+      "request_user_input",
+      async () => (await import("../../tools/request_user_input.ts")).createRequestUserInputTool(),
+    ),
+  );
   if (opts.applyPatch) reg.register(opts.applyPatch);
-  reg.register(createViewImageTool());
-  for (const t of createGoalTools()) reg.register(t);
+  reg.register(
+    builtinTool(
+      "view_image",
+      async () => (await import("../../tools/view_image.ts")).createViewImageTool(),
+    ),
+  );
+  const goals = once(async () => (await import("../../tools/goals.ts")).createGoalTools());
+  for (const name of ["get_goal", "create_goal", "update_goal"]) {
+    reg.register(builtinTool(name, () => pick(goals, name)));
+  }
   if (opts.subagents) {
-    reg.addNamespace({ ...MULTI_AGENT_NAMESPACE, tools: createAgentTools() });
-    reg.registerWithSpec(createToolSearchTool(() => reg.namespaces()), toolSearchSpec());
+    const agents = once(async () => (await import("../../tools/agents/mod.ts")).createAgentTools());
+    const tools = MULTI_AGENT_TOOL_NAMES.map((name) =>
+      builtinTool(name, () => pick(agents, name)) as FunctionTool
+    );
+    reg.addNamespace({ ...MULTI_AGENT_NAMESPACE, tools });
+    const search = builtinTool(
+      "tool_search",
+      async () =>
+        (await import("../../tools/tool_search.ts")).createToolSearchTool(() => reg.namespaces()),
+    );
+    reg.registerWithSpec(search, toolSearchDeclaration());
   }
   if (opts.webSearch) reg.register(createWebSearchTool());
   const local: Record<string, Tool> = {
-    request_permissions: createRequestPermissionsTool(),
+    request_permissions: builtinTool(
+      "request_permissions",
+      async () =>
+        (await import("../../tools/request_permissions.ts")).createRequestPermissionsTool(),
+    ),
     ...(opts.execTools?.shell ? { shell: opts.execTools.shell } : {}),
     ...(opts.execTools?.shellCommand ? { shell_command: opts.execTools.shellCommand } : {}),
     ...opts.localTools,

@@ -19,15 +19,9 @@ import {
   type ToolReturn,
 } from "../define.ts";
 import type { JsonSchema } from "./schemas.ts";
+import { AGENT_CONTROL_SERVICE } from "./namespace.ts";
 
-/** The deferred namespace of the sub-agent tools, announced in the `<tools>` section. */
-export const MULTI_AGENT_NAMESPACE = {
-  name: "multi_agent_v1",
-  description: "Spawn sub-agents, send them work, wait for them and close them.",
-} as const;
-
-/** The `ctx.services` key holding the thread tree's {@linkcode AgentControl}. */
-export const AGENT_CONTROL_SERVICE = "agentControl";
+export { AGENT_CONTROL_SERVICE, MULTI_AGENT_NAMESPACE } from "./namespace.ts";
 
 /** The control of the calling thread's tree. */
 export function controlOf(ctx: ToolContext): AgentControl {

@@ -13,7 +13,11 @@ import { createSendInputTool } from "./send_input.ts";
 import { createSpawnAgentTool } from "./spawn_agent.ts";
 import { createWaitAgentTool } from "./wait_agent.ts";
 
-export { AGENT_CONTROL_SERVICE, MULTI_AGENT_NAMESPACE } from "./common.ts";
+export {
+  AGENT_CONTROL_SERVICE,
+  MULTI_AGENT_NAMESPACE,
+  MULTI_AGENT_TOOL_NAMES,
+} from "./namespace.ts";
 export type { AgentControl } from "../../lib/agent/agent_control.ts";
 
 /** The five sub-agent tools, in namespace order. */
