@@ -8,7 +8,6 @@
 
 import { isAbsolute, join, resolve } from "node:path";
 import { parse, TomlError } from "npm:smol-toml@^1.9.1";
-import type { z } from "npm:zod@^4.6.7";
 import type { SandboxMode } from "../sandbox/policy.ts";
 import type { ApprovalPolicy } from "../../tools/define.ts";
 import { loadDotenv } from "./dotenv.ts";
@@ -16,7 +15,8 @@ import { ConfigError } from "./errors.ts";
 import { codexHome as defaultCodexHome } from "./home.ts";
 import { applyOverride, parseOverride } from "./overrides.ts";
 import { type ProviderInfo, resolveProvider } from "./providers.ts";
-import { configSchema, type ConfigToml, KNOWN_TOP_LEVEL_KEYS } from "./schema.ts";
+import type { ConfigToml } from "./schema.ts";
+import { checkConfig, KNOWN_TOP_LEVEL_KEYS } from "./validate.ts";
 
 /** The model used when none is configured. */
 export const DEFAULT_MODEL = "gpt-5.5";
@@ -119,11 +119,6 @@ export async function readConfigToml(
   }
 }
 
-function formatIssue(path: string, issue: z.core.$ZodIssue): string {
-  const where = issue.path.map(String).join(".") || "(top level)";
-  return `${path}: invalid value for '${where}': ${issue.message}`;
-}
-
 /** Loads the configuration. Throws {@linkcode ConfigError} with a one-line message on problems. */
 export async function loadConfig(opts: LoadConfigOptions): Promise<ResolvedConfig> {
   const home = opts.codexHome ? resolve(opts.cwd, opts.codexHome) : defaultCodexHome(opts.env);
@@ -135,9 +130,13 @@ export async function loadConfig(opts: LoadConfigOptions): Promise<ResolvedConfi
   // Overrides apply to the raw table (before the profile is chosen, as upstream).
   for (const spec of opts.overrides ?? []) applyOverride(raw, parseOverride(spec));
 
-  const parsed = configSchema.safeParse(raw);
-  if (!parsed.success) throw new ConfigError(formatIssue(configPath, parsed.error.issues[0]));
-  const base = parsed.data;
+  const checked = await checkConfig(raw);
+  if (!checked.ok) {
+    throw new ConfigError(
+      `${configPath}: invalid value for '${checked.path || "(top level)"}': ${checked.message}`,
+    );
+  }
+  const base = checked.config;
 
   const unknownKeys = Object.keys(base).filter((k) => !KNOWN_TOP_LEVEL_KEYS.has(k));
   if (opts.strict && unknownKeys.length) {

@@ -100,6 +100,3 @@ export type ConfigToml = z.infer<typeof configSchema>;
 export type ProfileToml = z.infer<typeof profileSchema>;
 /** A parsed `[model_providers.<id>]`. */
 export type ProviderToml = z.infer<typeof providerSchema>;
-
-/** Top-level keys this version understands (for `--strict-config` and warnings). */
-export const KNOWN_TOP_LEVEL_KEYS: ReadonlySet<string> = new Set(Object.keys(configSchema.shape));
