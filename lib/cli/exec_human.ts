@@ -10,6 +10,7 @@ import type { AgentEvent, Usage } from "../protocol/events.ts";
 import type { MessageItem } from "../protocol/items.ts";
 import { messageText } from "../protocol/items.ts";
 import { type Palette, palette } from "./color.ts";
+import { formatCount } from "./count.ts";
 
 /** Output streams of the renderer. */
 export interface HumanOutput {
@@ -31,11 +32,6 @@ function shortCommand(command: string): string {
   const m = command.match(/^\S+ -l?c '([\s\S]*)'$/);
   const inner = m ? m[1].replace(/'\\''/g, "'") : command;
   return firstLine(inner, 120);
-}
-
-/** Formats a number with thousands separators. */
-export function formatCount(n: number): string {
-  return n.toLocaleString("en-US");
 }
 
 /** The final usage line. */

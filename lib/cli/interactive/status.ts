@@ -6,6 +6,7 @@
  */
 
 import type { Usage } from "../../protocol/events.ts";
+import { formatCount } from "../count.ts";
 
 /** Spinner frames (braille dots), advanced every {@linkcode SPINNER_MS}. */
 export const SPINNER_FRAMES = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
@@ -33,7 +34,7 @@ export function formatDuration(ms: number): string {
 
 /** `12,345`. */
 export function formatTokens(n: number): string {
-  return n.toLocaleString("en-US");
+  return formatCount(n);
 }
 
 /**
