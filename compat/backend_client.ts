@@ -161,9 +161,8 @@ export class ChatStream {
   #decoder = new TextDecoder();
   #parser: ChatSseParser;
   #idleMs: number;
-  /** When the current read started waiting (-1: none started, -2: settled, not consumed). */
+  /** When the read under way started (-1: none is). */
   #waitingSince = -1;
-  #ahead: Promise<ReadableStreamReadResult<Uint8Array>> | null = null;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #silent = false;
   #ended = false;
@@ -222,16 +221,16 @@ export class ChatStream {
     const reader = this.#reader;
     if (!reader || this.#ended) return null;
     if (this.#timer === undefined) this.#arm(this.#idleMs);
-    const read = this.#ahead ?? this.#startRead(reader);
-    this.#ahead = null;
     let result: ReadableStreamReadResult<Uint8Array>;
+    this.#waitingSince = performance.now();
     try {
-      result = await read;
+      result = await reader.read();
     } catch (err) {
       this.close();
       if (this.#silent) throw this.#silenceError();
       throw new BackendError(`backend stream broke: ${errorMessage(err)}`);
     }
+    this.#waitingSince = -1;
     if (this.#silent) {
       this.close();
       throw this.#silenceError();
@@ -258,25 +257,8 @@ export class ChatStream {
       clearTimeout(this.#timer);
       this.#timer = undefined;
       this.#drain(reader);
-    } else {
-      // Read ahead, so the caller can tell (`ready`) whether more is already there and batch
-      // its output instead of writing once per backend chunk.
-      this.#ahead = this.#startRead(reader);
     }
     return out;
-  }
-
-  /** True when the next {@linkcode next} call will not wait for the network. */
-  get ready(): boolean {
-    return this.#pending !== null || this.#waitingSince === -2;
-  }
-
-  #startRead(reader: BodyReader): Promise<ReadableStreamReadResult<Uint8Array>> {
-    this.#waitingSince = performance.now();
-    const read = reader.read();
-    // -2 marks a read that has settled but was not consumed yet.
-    read.then(() => (this.#waitingSince = -2), () => (this.#waitingSince = -2));
-    return read;
   }
 
   /** Stops reading and releases the connection. */
@@ -295,12 +277,9 @@ export class ChatStream {
   /** Reads what follows `[DONE]` to the end of the body; gives up after a second. */
   #drain(reader: BodyReader): void {
     this.#released = true;
-    const ahead = this.#ahead;
-    this.#ahead = null;
     const giveUp = setTimeout(() => reader.cancel().catch(() => {}), 1000);
     (async () => {
       try {
-        if (ahead && (await ahead).done) return;
         while (!(await reader.read()).done) { /* ignored */ }
       } catch {
         // The connection is gone either way.
@@ -365,9 +344,7 @@ function bodyReader(body: ReadableStream<Uint8Array>): BodyReader {
       const result = await byob.read(new Uint8Array(buffer));
       // The read transferred the buffer into the view it returned; reuse it for the next read.
       if (result.value) buffer = result.value.buffer as ArrayBuffer;
-      return result.done
-        ? { done: true, value: undefined }
-        : { done: false, value: result.value as Uint8Array };
+      return result as ReadableStreamReadResult<Uint8Array>;
     },
     cancel: () => byob.cancel(),
   };

@@ -46,9 +46,6 @@ export interface ResponsesHandlerDeps {
   shutdown?: AbortSignal;
 }
 
-/** Most events written in one piece when the backend is ahead of the client. */
-const MAX_BATCH = 256;
-
 /** Most follow-up rounds for mock searches in one response. */
 const MAX_SEARCH_ROUNDS = 2;
 
@@ -303,10 +300,9 @@ class ResponseRun {
         const stream: ChatStream = this.#current;
         for (let chunks = await stream.next(); chunks !== null; chunks = await stream.next()) {
           for (const chunk of chunks) asm.applyChunk(chunk);
-          // Write when the backend has nothing more at hand (or enough piled up).
-          if (this.#frames.length && (!stream.ready || this.#frames.length >= MAX_BATCH)) {
-            yield this.#take();
-          }
+          // The frames of one backend read go out together, at once: a delta never waits for
+          // the next read.
+          if (this.#frames.length) yield this.#take();
         }
         if (!stream.sawDone && !asm.roundFinished) {
           throw new BackendError(
