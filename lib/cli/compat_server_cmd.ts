@@ -11,7 +11,7 @@
  * @module
  */
 
-import { parseArgs } from "node:util";
+import { parseArgs } from "./args.ts";
 import { normalizeBackendUrl } from "../../compat/backend_url.ts";
 import { isProviderName, PROVIDER_NAMES, type ProviderName } from "../../compat/providers.ts";
 import { startCompatServer } from "../../compat/server.ts";
@@ -32,6 +32,20 @@ interface CompatServerArgs {
   reasoningAsSummary: boolean;
 }
 
+/** `denocodex compat-server`'s options. */
+export const COMPAT_SERVER_OPTIONS = {
+  port: { type: "string" },
+  backend: { type: "string" },
+  provider: { type: "string" },
+  host: { type: "string" },
+  "api-key-env": { type: "string" },
+  model: { type: "string" },
+  "web-search": { type: "string" },
+  "idle-timeout-ms": { type: "string" },
+  "reasoning-as-summary": { type: "boolean" },
+  help: { type: "boolean", short: "h" },
+} as const;
+
 class UsageError extends Error {}
 
 function parse(args: string[], env: Record<string, string | undefined>): CompatServerArgs | null {
@@ -39,18 +53,7 @@ function parse(args: string[], env: Record<string, string | undefined>): CompatS
   try {
     ({ values } = parseArgs({
       args,
-      options: {
-        port: { type: "string" },
-        backend: { type: "string" },
-        provider: { type: "string" },
-        host: { type: "string" },
-        "api-key-env": { type: "string" },
-        model: { type: "string" },
-        "web-search": { type: "string" },
-        "idle-timeout-ms": { type: "string" },
-        "reasoning-as-summary": { type: "boolean" },
-        help: { type: "boolean", short: "h" },
-      },
+      options: COMPAT_SERVER_OPTIONS,
       allowPositionals: false,
       strict: true,
     }));

@@ -17,7 +17,7 @@
 import { lookup } from "node:dns/promises";
 import { isIP } from "node:net";
 import { join } from "node:path";
-import { parseArgs } from "node:util";
+import { parseArgs } from "./args.ts";
 import { createParser } from "npm:eventsource-parser@^4.1.3";
 import { loadDotenv } from "../config/dotenv.ts";
 import { UserError } from "../config/errors.ts";
@@ -788,6 +788,15 @@ export function formatDoctorText(report: DoctorReport): string {
   return lines.join("\n") + "\n";
 }
 
+/** `denocodex doctor`'s options. */
+export const DOCTOR_OPTIONS = {
+  json: { type: "boolean" },
+  "skip-live": { type: "boolean" },
+  profile: { type: "string", short: "p" },
+  config: { type: "string", short: "c", multiple: true },
+  help: { type: "boolean", short: "h" },
+} as const;
+
 /**
  * Runs `denocodex doctor ARGS`; prints the text report (or `--json`) and returns 0 when no check
  * failed, 1 when one did, 2 for bad arguments.
@@ -804,13 +813,7 @@ export async function doctorCommand(
   try {
     ({ values } = parseArgs({
       args,
-      options: {
-        json: { type: "boolean" },
-        "skip-live": { type: "boolean" },
-        profile: { type: "string", short: "p" },
-        config: { type: "string", short: "c", multiple: true },
-        help: { type: "boolean", short: "h" },
-      },
+      options: DOCTOR_OPTIONS,
       strict: true,
       allowPositionals: false,
     }));

@@ -5,8 +5,9 @@
  * @module
  */
 
-import { parseArgs } from "node:util";
-import { resolve } from "node:path";
+import { parseArgs } from "./args.ts";
+import { resolve } from "../path.ts";
+import { EXEC_OPTIONS } from "./options.ts";
 import { loadConfig, type ResolvedConfig } from "../config/load.ts";
 import type { ApprovalPolicy } from "../../tools/define.ts";
 import { UserError } from "../config/errors.ts";
@@ -25,35 +26,8 @@ import { imageDataUrl } from "./images.ts";
 export const NOT_A_REPO_MESSAGE =
   "Not inside a trusted directory and --skip-git-repo-check was not specified.";
 
-/** Options shared by `exec` and the interactive session. */
-export const COMMON_OPTIONS = {
-  model: { type: "string", short: "m" },
-  profile: { type: "string", short: "p" },
-  config: { type: "string", short: "c", multiple: true },
-  cd: { type: "string", short: "C" },
-  sandbox: { type: "string", short: "s" },
-  image: { type: "string", short: "i", multiple: true },
-  "add-dir": { type: "string", multiple: true },
-  enable: { type: "string", multiple: true },
-  disable: { type: "string", multiple: true },
-  "strict-config": { type: "boolean" },
-  "full-auto": { type: "boolean" },
-  "dangerously-bypass-approvals-and-sandbox": { type: "boolean" },
-  "skip-git-repo-check": { type: "boolean" },
-  color: { type: "string" },
-  help: { type: "boolean", short: "h" },
-} as const;
-
-const EXEC_OPTIONS = {
-  ...COMMON_OPTIONS,
-  json: { type: "boolean" },
-  "experimental-json": { type: "boolean" },
-  "output-last-message": { type: "string", short: "o" },
-  "output-schema": { type: "string" },
-  ephemeral: { type: "boolean" },
-  last: { type: "boolean" },
-  all: { type: "boolean" },
-} as const;
+/** Options shared by `exec` and the interactive session (re-exported from `options.ts`). */
+export { COMMON_OPTIONS } from "./options.ts";
 
 /** `exec --help`. */
 export const EXEC_HELP = `Run one non-interactive turn.

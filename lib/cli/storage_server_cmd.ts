@@ -6,7 +6,7 @@
  */
 
 import { join, resolve } from "node:path";
-import { parseArgs } from "node:util";
+import { parseArgs } from "./args.ts";
 import { UserError } from "../config/errors.ts";
 import { DEFAULT_MAX_BYTES, DEFAULT_TTL_MS, startStorageServer } from "../portable/server.ts";
 
@@ -74,6 +74,16 @@ export interface StorageServerCommandOptions {
 
 const enc = new TextEncoder();
 
+/** `denocodex storage-server`'s options. */
+export const STORAGE_SERVER_OPTIONS = {
+  port: { type: "string" },
+  root: { type: "string" },
+  host: { type: "string" },
+  "max-bytes": { type: "string" },
+  ttl: { type: "string" },
+  help: { type: "boolean", short: "h" },
+} as const;
+
 /** Runs the storage server until stopped; returns the exit code. */
 export async function storageServerCommand(
   args: string[],
@@ -86,14 +96,7 @@ export async function storageServerCommand(
   try {
     ({ values } = parseArgs({
       args,
-      options: {
-        port: { type: "string" },
-        root: { type: "string" },
-        host: { type: "string" },
-        "max-bytes": { type: "string" },
-        ttl: { type: "string" },
-        help: { type: "boolean", short: "h" },
-      },
+      options: STORAGE_SERVER_OPTIONS,
       strict: true,
       allowPositionals: false,
     }));

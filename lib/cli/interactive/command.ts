@@ -78,22 +78,20 @@ async function parseRun(
   const [
     { parseArgs },
     { resolve },
+    { INTERACTIVE_OPTIONS: options },
     exec,
     { UserError },
     { parseApprovalPolicy },
     git,
   ] = await Promise.all([
-    import("node:util"),
-    import("node:path"),
+    import("../args.ts"),
+    import("../../path.ts"),
+    import("../options.ts"),
     import("../exec.ts"),
     import("../../config/errors.ts"),
     import("../../agent/approval.ts"),
     import("../../agent/git.ts"),
   ]);
-  const options = {
-    ...exec.COMMON_OPTIONS,
-    "ask-for-approval": { type: "string", short: "a" },
-  } as const;
   let parsed;
   try {
     parsed = parseArgs({ args, options, allowPositionals: true, strict: true });
