@@ -7,7 +7,7 @@
  * @module
  */
 
-import { resolve } from "node:path";
+import { resolve } from "../lib/path.ts";
 import { z } from "npm:zod@^4.6.7";
 import { defineTool, type FunctionTool, ToolError } from "./define.ts";
 import { findExecutable, runRipgrep } from "./fs/ripgrep.ts";

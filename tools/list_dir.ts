@@ -6,7 +6,7 @@
  * @module
  */
 
-import { isAbsolute, join } from "node:path";
+import { isAbsolute, join } from "../lib/path.ts";
 import { z } from "npm:zod@^4.6.7";
 import { defineTool, type FunctionTool, ToolError } from "./define.ts";
 

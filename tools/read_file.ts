@@ -9,7 +9,7 @@
  * @module
  */
 
-import { isAbsolute } from "node:path";
+import { isAbsolute } from "../lib/path.ts";
 import { z } from "npm:zod@^4.6.7";
 import { defineTool, type FunctionTool, ToolError } from "./define.ts";
 import { previousTextLineStart, readLineWindow, type WindowLine } from "./fs/line_window.ts";

@@ -5,8 +5,8 @@
  * @module
  */
 
-import { Buffer } from "node:buffer";
-import { resolve } from "node:path";
+import { encodeBase64 } from "../lib/cli/base64.ts";
+import { resolve } from "../lib/path.ts";
 import { z } from "npm:zod@^4.6.7";
 import { defineTool, type FunctionTool, ToolError } from "./define.ts";
 import { IMAGE_SNIFF_BYTES, sniffImageMime } from "./fs/image_mime.ts";
@@ -88,7 +88,7 @@ export function createViewImageTool(opts: ViewImageOptions = {}): FunctionTool {
         }
         await file.seek(0, Deno.SeekMode.Start);
         const bytes = await readUpTo(file, info.size);
-        const url = `data:${mime};base64,${Buffer.from(bytes).toString("base64")}`;
+        const url = `data:${mime};base64,${encodeBase64(bytes)}`;
         return [{ type: "input_image", image_url: url }];
       } finally {
         file.close();

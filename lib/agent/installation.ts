@@ -4,7 +4,7 @@
  * @module
  */
 
-import { join } from "node:path";
+import { join } from "../path.ts";
 import { isUuid, uuidv4 } from "../protocol/ids.ts";
 
 /** Reads or creates the installation id; falls back to a fresh id if the home is not writable. */

@@ -14,9 +14,7 @@
  * @module
  */
 
-import { lookup } from "node:dns/promises";
-import { isIP } from "node:net";
-import { join } from "node:path";
+import { join } from "../path.ts";
 import { parseArgs } from "./args.ts";
 import { createParser } from "npm:eventsource-parser@^4.1.3";
 import { loadDotenv } from "../config/dotenv.ts";
@@ -387,6 +385,11 @@ async function networkChecks(
     });
   }
 
+  // node:net and node:dns start Deno's Node compatibility layer (~16 ms): loaded only here.
+  const [{ isIP }, { lookup }] = await Promise.all([
+    import("node:net"),
+    import("node:dns/promises"),
+  ]);
   if (isIP(host)) {
     checks.push({
       id: "dns",

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { resolve } from "node:path";
+import { resolve } from "../path.ts";
 import { UserError } from "../config/errors.ts";
 import { codexHome } from "../config/home.ts";
 import { callHome, putHome } from "../portable/client.ts";

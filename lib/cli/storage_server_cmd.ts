@@ -5,7 +5,7 @@
  * @module
  */
 
-import { join, resolve } from "node:path";
+import { join, resolve } from "../path.ts";
 import { parseArgs } from "./args.ts";
 import { UserError } from "../config/errors.ts";
 import { DEFAULT_MAX_BYTES, DEFAULT_TTL_MS, startStorageServer } from "../portable/server.ts";

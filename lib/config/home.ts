@@ -4,7 +4,7 @@
  * @module
  */
 
-import { join, resolve } from "node:path";
+import { join, resolve } from "../path.ts";
 
 /** The Codex home for this environment. */
 export function codexHome(env: Record<string, string | undefined>): string {

@@ -6,7 +6,7 @@
  * @module
  */
 
-import { isAbsolute, join, resolve } from "node:path";
+import { isAbsolute, join, resolve } from "../path.ts";
 import { parse, TomlError } from "npm:smol-toml@^1.9.1";
 import type { SandboxMode } from "../sandbox/policy.ts";
 import type { ApprovalPolicy } from "../../tools/define.ts";

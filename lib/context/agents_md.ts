@@ -6,7 +6,7 @@
  * @module
  */
 
-import { dirname, join, relative, resolve, sep } from "node:path";
+import { dirname, join, relative, resolve, sep } from "../path.ts";
 
 async function readIfText(path: string): Promise<string | undefined> {
   try {

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { basename } from "node:path";
+import { basename } from "../path.ts";
 import type { SandboxPolicy } from "../sandbox/policy.ts";
 
 /** Facts about the machine captured once per thread. */

@@ -10,7 +10,7 @@
  * @module
  */
 
-import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
+import { dirname, isAbsolute, join, relative, resolve, sep } from "../path.ts";
 import { readConfigToml } from "../config/load.ts";
 import { type BundleFile, sortFiles, unsafePathReason, validateFileList } from "./archive.ts";
 import { PortableError } from "./errors.ts";

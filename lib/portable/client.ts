@@ -15,7 +15,7 @@
  * @module
  */
 
-import { join } from "node:path";
+import { join } from "../path.ts";
 import { decodeArchive, encodeArchive } from "./archive.ts";
 import { type BundleFile, collectHome, writeBundleFiles } from "./bundle.ts";
 import { callIdOf, decryptBundle, encryptBundle, generateSecret } from "./crypto.ts";

@@ -16,7 +16,7 @@
  * @module
  */
 
-import { join } from "node:path";
+import { join } from "../path.ts";
 import { Hono } from "npm:hono@^4.13.19";
 import { callIdOf, isValidCallId, looksEncrypted } from "./crypto.ts";
 

@@ -4,7 +4,7 @@
  * @module
  */
 
-import { isAbsolute, join } from "node:path";
+import { isAbsolute, join } from "../path.ts";
 
 /**
  * The absolute path of `name` found on `pathList` (a `PATH`-style list), or `null`.

@@ -23,7 +23,7 @@
  * @module
  */
 
-import { resolve } from "node:path";
+import { resolve } from "../path.ts";
 import { isWithin, type SandboxPolicy } from "./policy.ts";
 
 /** Options of {@linkcode wrapCommand}. */

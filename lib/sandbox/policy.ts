@@ -4,7 +4,7 @@
  * @module
  */
 
-import { isAbsolute, relative, resolve } from "node:path";
+import { isAbsolute, relative, resolve } from "../path.ts";
 
 /** The three sandbox modes of `-s/--sandbox` and `sandbox_mode`. */
 export type SandboxMode = "read-only" | "workspace-write" | "danger-full-access";

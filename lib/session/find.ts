@@ -5,7 +5,7 @@
  * @module
  */
 
-import { isAbsolute, join, resolve } from "node:path";
+import { isAbsolute, join, resolve } from "../path.ts";
 import { isUuid } from "../protocol/ids.ts";
 import { parseRolloutFileName, sessionsRoot } from "./paths.ts";
 import { forEachRecord } from "./reader.ts";

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { join } from "node:path";
+import { join } from "../path.ts";
 
 /** The folder holding every rollout of a Codex home. */
 export function sessionsRoot(codexHome: string): string {

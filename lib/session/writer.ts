@@ -13,7 +13,7 @@
  * @module
  */
 
-import { dirname } from "node:path";
+import { dirname } from "../path.ts";
 import type { RolloutRecord } from "./records.ts";
 
 /** Options of {@linkcode RolloutWriter.open}. */

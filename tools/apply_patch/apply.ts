@@ -19,7 +19,7 @@
  * @module
  */
 
-import { dirname, resolve } from "node:path";
+import { dirname, resolve } from "../../lib/path.ts";
 import type { FileChange } from "../../lib/protocol/events.ts";
 import { canWrite, type SandboxPolicy } from "../../lib/sandbox/policy.ts";
 import { addedFileDiff, deletedFileDiff, updatedFileDiff } from "./diff.ts";

@@ -7,7 +7,7 @@
  * @module
  */
 
-import { resolve } from "node:path";
+import { resolve } from "../../lib/path.ts";
 import type { ToolContext } from "../define.ts";
 import { makePolicy, type SandboxPolicy } from "../../lib/sandbox/policy.ts";
 import { decisionOutcome, patchApproval } from "../../lib/agent/approval.ts";

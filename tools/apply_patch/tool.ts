@@ -12,7 +12,7 @@
  * @module
  */
 
-import { resolve } from "node:path";
+import { resolve } from "../../lib/path.ts";
 import {
   defineFreeformTool,
   type FreeformTool,

@@ -7,7 +7,7 @@
  * @module
  */
 
-import { basename, dirname } from "node:path";
+import { basename, dirname } from "../../lib/path.ts";
 import { ApplyPatchError } from "./errors.ts";
 
 /** A file to (over)write. */

@@ -4,7 +4,7 @@
  * @module
  */
 
-import { resolve } from "node:path";
+import { resolve } from "../../lib/path.ts";
 import { ToolError } from "../define.ts";
 
 /**

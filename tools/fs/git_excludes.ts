@@ -7,7 +7,7 @@
  * @module
  */
 
-import { join } from "node:path";
+import { join } from "../../lib/path.ts";
 import { IgnorePatterns } from "./ignore_rules.ts";
 
 async function readText(path: string): Promise<string | undefined> {

@@ -6,7 +6,7 @@
  * @module
  */
 
-import { join } from "node:path";
+import { join } from "../../lib/path.ts";
 
 /** What a ripgrep run gave. */
 export type RipgrepResult =

@@ -13,7 +13,7 @@
  * @module
  */
 
-import { dirname, join } from "node:path";
+import { dirname, join } from "../../lib/path.ts";
 import { type GlobOverrides, type IgnoreMatch, IgnorePatterns } from "./ignore_rules.ts";
 
 /** The ignore files of one folder. */
