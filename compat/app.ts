@@ -27,6 +27,7 @@ import {
   errorMessage,
   redactSecrets,
 } from "./errors.ts";
+import { createLoopbackFetch } from "./loopback_fetch.ts";
 import type { ProviderName } from "./providers.ts";
 import { handleResponses } from "./responses_handler.ts";
 import { ResponseStore, type ResponseStoreLimits } from "./response_store.ts";
@@ -54,7 +55,11 @@ export interface CompatAppOptions {
   idleTimeoutMs?: number;
   /** Largest request body, bytes (default 64 MiB). */
   maxBodyBytes?: number;
-  /** The fetch used towards the backend (default `globalThis.fetch`). */
+  /**
+   * The fetch used towards the backend (default: a plain HTTP/1.1 client for `http://` backends
+   * on loopback, which keeps connections only when `signal` is given, and `globalThis.fetch` for
+   * all others; see `compat/loopback_fetch.ts`).
+   */
   fetch?: typeof fetch;
   /** Clock in ms (default `Date.now`). */
   now?: () => number;
@@ -68,7 +73,10 @@ export interface CompatAppOptions {
 export function createCompatApp(options: CompatAppOptions): Hono {
   const backend = new BackendClient({
     baseUrl: normalizeBackendUrl(options.backend),
-    fetch: options.fetch ?? globalThis.fetch,
+    fetch: options.fetch ?? createLoopbackFetch({
+      fallback: globalThis.fetch,
+      ...(options.signal ? { keepAliveUntil: options.signal } : {}),
+    }),
     headersTimeoutMs: options.headersTimeoutMs ?? 300_000,
     idleTimeoutMs: options.idleTimeoutMs ?? 300_000,
     ...(options.apiKey ? { apiKey: options.apiKey } : {}),

@@ -37,11 +37,18 @@ function chunkStream(chunks: Uint8Array[]): ReadableStream<Uint8Array> {
 const SSE = { "content-type": "text/event-stream" };
 
 /**
- * Streams `input` through a real compat server to a real client. The backend answers with
- * `chunks`, either from a real HTTP server on 127.0.0.1 (the body the compat server reads is a
- * fetch byte stream) or, with `inMemory`, from a fetch that returns a plain JS stream.
+ * How the compat server reaches the backend: its default client for loopback backends (raw
+ * HTTP/1.1), Deno's `fetch` (a byte-stream body, read into one reused buffer), or a fetch that
+ * returns a plain in-memory JS stream.
  */
-async function throughCompat(chunks: Uint8Array[], inMemory = false): Promise<SseEvent[]> {
+type Path = "loopback" | "fetch" | "memory";
+const PATHS: Path[] = ["loopback", "fetch", "memory"];
+
+/**
+ * Streams a request through a real compat server to a real client. The backend answers with
+ * `chunks`, from a real HTTP server on 127.0.0.1 (or from memory).
+ */
+async function throughCompat(chunks: Uint8Array[], path: Path): Promise<SseEvent[]> {
   const backend = Deno.serve(
     { hostname: "127.0.0.1", port: 0, onListen: () => {} },
     async (req) => {
@@ -53,7 +60,7 @@ async function throughCompat(chunks: Uint8Array[], inMemory = false): Promise<Ss
     Promise.resolve(new Response(chunkStream(chunks), { headers: SSE }));
   const compat = await startCompatServer({
     backend: `http://127.0.0.1:${backend.addr.port}/v1`,
-    ...(inMemory ? { fetch: fakeFetch } : {}),
+    ...(path === "memory" ? { fetch: fakeFetch } : path === "fetch" ? { fetch } : {}),
   });
   try {
     const res = await fetch(`${compat.url}/responses`, {
@@ -100,9 +107,9 @@ Deno.test("compat framing: thousands of deltas in a few backend reads arrive int
   }
   assert.ok(inChar > 0);
   const chunks = cut(body, [37, 20_001, inChar, body.length - 5]);
-  for (const inMemory of [false, true]) {
-    const evs = await throughCompat(chunks, inMemory);
-    assert.deepEqual(deltasOf(evs), DELTAS, inMemory ? "in-memory body" : "fetch body");
+  for (const path of PATHS) {
+    const evs = await throughCompat(chunks, path);
+    assert.deepEqual(deltasOf(evs), DELTAS, path);
     const final = evs.at(-1)?.data.response;
     assert.equal(final.output[0].content[0].text, DELTAS.join(""));
     assert.equal(final.status, "completed");
@@ -120,8 +127,7 @@ Deno.test("compat framing: one backend chunk per delta, and a delta larger than 
   }
   const chunks = cut(body, frames.slice(0, -1));
   assert.equal(chunks.length, deltas.length + 2);
-  for (const inMemory of [false, true]) {
-    const got = deltasOf(await throughCompat(chunks, inMemory));
-    assert.deepEqual(got, deltas, inMemory ? "in-memory body" : "fetch body");
+  for (const path of PATHS) {
+    assert.deepEqual(deltasOf(await throughCompat(chunks, path)), deltas, path);
   }
 });
