@@ -204,6 +204,8 @@ function requestBytes(req: Http1Request): Uint8Array {
   req.headers.forEach((value, name) => {
     if (!OWN_HEADERS.has(name)) head += `${name}: ${value}\r\n`;
   });
+  // Bodies are read as sent: ask for them uncompressed.
+  if (!req.headers.has("accept-encoding")) head += "accept-encoding: identity\r\n";
   head += req.keepAlive ? "connection: keep-alive\r\n" : "connection: close\r\n";
   if (payload !== null) head += `content-length: ${payload.length}\r\n`;
   const headBytes = encoder.encode(`${head}\r\n`);
@@ -243,6 +245,14 @@ function parseHead(text: string, isHead: boolean): Http1Head | null {
       throw new TypeError(`the backend sent a bad header line "${line.slice(0, 60)}"`);
     }
     headers.append(line.slice(0, colon).trim(), line.slice(colon + 1).trim());
+  }
+  const encoding = (headers.get("content-encoding") ?? "identity").trim().toLowerCase();
+  if (encoding !== "identity") {
+    throw new TypeError(
+      `the backend sent a compressed body (content-encoding: ${
+        encoding.slice(0, 30)
+      }) although none was asked for`,
+    );
   }
   const connection = (headers.get("connection") ?? "").toLowerCase();
   const keepAlive = status[1] === "1"

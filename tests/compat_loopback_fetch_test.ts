@@ -126,6 +126,7 @@ Deno.test("loopback fetch: request bytes; length, chunked, read-to-close and emp
     assert.ok(lines.includes("content-type: application/json"));
     assert.ok(lines.includes("authorization: Bearer k"));
     assert.ok(lines.includes("connection: close"));
+    assert.ok(lines.includes("accept-encoding: identity"));
     assert.ok(lines.includes("content-length: 8"));
     assert.ok(!lines.includes("host: evil"));
     assert.equal(first.body, '{"é":1}');
@@ -193,6 +194,8 @@ Deno.test("loopback fetch: abort rejects with the reason and closes; a cut or ba
       await write(conn, "HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n9\r\nabc");
     } else if (path === "/short") {
       await write(conn, "HTTP/1.1 200 OK\r\ncontent-length: 9\r\n\r\nabc");
+    } else if (path === "/gzip") {
+      await write(conn, "HTTP/1.1 200 OK\r\ncontent-encoding: gzip\r\ncontent-length: 1\r\n\r\nx");
     } else if (path === "/nothing") {
       // close without a byte
     } else {
@@ -219,6 +222,7 @@ Deno.test("loopback fetch: abort rejects with the reason and closes; a cut or ba
     await assert.rejects((await f(`${server.base}/short`)).text(), /in the middle of the body/);
     await assert.rejects(f(`${server.base}/nothing`), /closed the connection before answering/);
     await assert.rejects(f(`${server.base}/bad`), /bad status line "SMTP ready"/);
+    await assert.rejects(f(`${server.base}/gzip`), /compressed body \(content-encoding: gzip\)/);
   } finally {
     await server.close();
   }
