@@ -25,6 +25,10 @@ export interface ModelInfo {
   reasoningSummary: string | null;
   toolFamily: ToolFamily;
   supportsParallelToolCalls: boolean;
+  /** Sent as `reasoning.context` when set (upstream's code-mode models: `all_turns`). */
+  reasoningContext: string | null;
+  /** `node_repl_auto_review_required` of `x-codex-turn-metadata` (true for `gpt-6.1-sol`). */
+  nodeReplAutoReviewRequired: boolean;
   efforts: string[];
   /** True when the slug was not in the catalog. */
   fallback: boolean;
@@ -39,6 +43,8 @@ interface RawModel {
   reasoning_summary?: string | null;
   tool_family: string;
   supports_parallel_tool_calls: boolean;
+  reasoning_context?: string | null;
+  node_repl_auto_review_required?: boolean;
   efforts?: string[];
 }
 
@@ -52,6 +58,8 @@ function toInfo(raw: RawModel, slug: string, fallback: boolean): ModelInfo {
     reasoningSummary: raw.reasoning_summary ?? null,
     toolFamily: raw.tool_family === "code_mode" ? "code_mode" : "classic",
     supportsParallelToolCalls: raw.supports_parallel_tool_calls,
+    reasoningContext: raw.reasoning_context ?? null,
+    nodeReplAutoReviewRequired: raw.node_repl_auto_review_required ?? false,
     efforts: raw.efforts ?? [],
     fallback,
   };

@@ -97,7 +97,7 @@ export function turnMetadata(ctx: TurnRequestContext): string {
     sandbox: metadataSandboxTag(ctx.sandboxMode),
     sandbox_mode: ctx.sandboxMode,
     auto_review_enabled: false,
-    node_repl_auto_review_required: false,
+    node_repl_auto_review_required: ctx.model.nodeReplAutoReviewRequired,
     node_repl_disabled: false,
     workspaces: ctx.workspaces,
     turn_started_at_unix_ms: ctx.turnStartedAtMs,
@@ -133,6 +133,8 @@ export function buildBody(
   if (effort) reasoning.effort = effort;
   const summary = ctx.reasoningSummary ?? ctx.model.reasoningSummary ?? undefined;
   if (summary && summary !== "none") reasoning.summary = summary;
+  // Upstream's key order: effort, summary, context.
+  if (ctx.model.reasoningContext) reasoning.context = ctx.model.reasoningContext;
   const hasReasoning = Object.keys(reasoning).length > 0;
   if (hasReasoning) body.reasoning = reasoning;
   body.store = false;
