@@ -1,8 +1,12 @@
 /**
  * The initial context of a thread, built once and kept at the head of its history, in upstream's
  * order: the base instructions as a developer message; a developer message with skills,
- * permissions, developer instructions, collaboration mode and deferred tools; a user message with
- * AGENTS.md instructions and `<environment_context>`.
+ * permissions, developer instructions, collaboration mode and deferred tools; for code-mode
+ * agents with collaboration tools, a `<multi_agent_role>` and a `<multi_agent_mode>` developer
+ * message; a user message with AGENTS.md instructions and `<environment_context>`.
+ *
+ * Code-mode models always get the `<collaboration_mode>` section (upstream sends it even in
+ * `exec`); the classic family gets it only when asked (interactive sessions).
  *
  * @module
  */
@@ -14,11 +18,26 @@ import type { ApprovalPolicy } from "../../tools/define.ts";
 import { agentsSection, loadAgentsInstructions } from "./agents_md.ts";
 import { environmentContext, environmentFacts } from "./environment.ts";
 import { permissionsSection } from "./permissions.ts";
-import { BASE_INSTRUCTIONS, COLLABORATION_TEXT } from "./prompts.ts";
+import {
+  BASE_INSTRUCTIONS,
+  COLLABORATION_TEXT,
+  FORKED_CHILD_INTRO,
+  MULTI_AGENT_MODE_TEXT,
+  MULTI_AGENT_ROLE_TEXT,
+  TOOLS_REMOVED_INTRO,
+} from "./prompts.ts";
 import { discoverSkills, skillsSection } from "./skills.ts";
 
 /** Namespace of the base-instructions message id (UUIDv5). */
 const BASE_ID_NAMESPACE = "6f1c2a9e-3b7d-4c1e-9a51-0d2e8b7c4f10";
+
+/** A code-mode agent's place in its team of agents (it has the `collaboration` tools). */
+export interface TeamRole {
+  /** True for the root agent (`/root`), false for sub-agents. */
+  root: boolean;
+  /** How many agents may exist at once, the root included. */
+  slots: number;
+}
 
 /** Inputs of {@linkcode buildInitialContext}. */
 export interface InitialContextOptions {
@@ -35,6 +54,10 @@ export interface InitialContextOptions {
   projectDocMaxBytes: number;
   /** Namespaces announced as deferred (found with `tool_search`). */
   deferredTools?: { name: string; description: string }[];
+  /** The model is of the code-mode family (adds `<collaboration_mode>` even when not set). */
+  codeMode?: boolean;
+  /** Code mode with collaboration tools: adds the `<multi_agent_role>`/`_mode` messages. */
+  team?: TeamRole;
   /** Skip skills discovery (sub-agents). */
   skipSkills?: boolean;
   now?: Date;
@@ -63,8 +86,9 @@ export async function buildInitialContext(opts: InitialContextOptions): Promise<
   }
   dev.push(permissionsSection(opts.policy, opts.approvalPolicy));
   if (opts.developerInstructions) dev.push(opts.developerInstructions);
-  if (opts.collaborationMode) {
-    const text = COLLABORATION_TEXT[opts.collaborationMode] ?? COLLABORATION_TEXT.default;
+  const mode = opts.collaborationMode ?? (opts.codeMode ? "default" : undefined);
+  if (mode) {
+    const text = COLLABORATION_TEXT[mode] ?? COLLABORATION_TEXT.default;
     dev.push(`<collaboration_mode>${text}\n</collaboration_mode>`);
   }
   if (opts.deferredTools?.length) {
@@ -72,6 +96,7 @@ export async function buildInitialContext(opts: InitialContextOptions): Promise<
     dev.push(`<tools>\nDeferred tool namespaces:\n${lines}\n</tools>`);
   }
   items.push(message("developer", `msg_${uuidv7()}`, dev));
+  if (opts.codeMode && opts.team) items.push(multiAgentRoleItem(opts.team), multiAgentModeItem());
 
   const user: string[] = [];
   const agents = await loadAgentsInstructions({
@@ -82,5 +107,37 @@ export async function buildInitialContext(opts: InitialContextOptions): Promise<
   if (agents) user.push(agentsSection(opts.cwd, agents));
   user.push(environmentContext(environmentFacts(opts.cwd, opts.env, opts.now), opts.policy));
   items.push(message("user", `msg_${uuidv7()}`, user));
+  return items;
+}
+
+/** The `<multi_agent_role>` developer message of a code-mode agent. */
+export function multiAgentRoleItem(team: TeamRole): MessageItem {
+  const text = (team.root ? MULTI_AGENT_ROLE_TEXT.root : MULTI_AGENT_ROLE_TEXT.child)
+    .replaceAll("{slots}", String(team.slots));
+  return message("developer", `msg_${uuidv7()}`, [`<multi_agent_role>${text}</multi_agent_role>`]);
+}
+
+/** The `<multi_agent_mode>` developer message (do not delegate unless asked). */
+export function multiAgentModeItem(): MessageItem {
+  return message("developer", `msg_${uuidv7()}`, [
+    `<multi_agent_mode>${MULTI_AGENT_MODE_TEXT}</multi_agent_mode>`,
+  ]);
+}
+
+/**
+ * The developer messages that follow the parent's history in a sub-agent forked with it
+ * (`fork_turns: "all"`), in upstream's order: who the new agent is now, its team role, the
+ * tools it no longer has (`- <namespace>.<name>` lines; omitted when none), the mode message.
+ */
+export function forkedChildItems(opts: { slots: number; removedTools: string[] }): MessageItem[] {
+  const items = [
+    message("developer", `msg_${uuidv7()}`, [FORKED_CHILD_INTRO]),
+    multiAgentRoleItem({ root: false, slots: opts.slots }),
+  ];
+  if (opts.removedTools.length) {
+    const lines = opts.removedTools.map((t) => `- ${t}`).join("\n");
+    items.push(message("developer", `msg_${uuidv7()}`, [`${TOOLS_REMOVED_INTRO}\n${lines}`]));
+  }
+  items.push(multiAgentModeItem());
   return items;
 }

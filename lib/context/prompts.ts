@@ -9,6 +9,11 @@ import baseInstructions from "../../prompts/base_instructions.md" with { type: "
 import collaborationDefault from "../../prompts/collaboration_default.md" with { type: "text" };
 import collaborationPlan from "../../prompts/collaboration_plan.md" with { type: "text" };
 import skillsIntro from "../../prompts/skills_intro.md" with { type: "text" };
+import multiAgentRoleRoot from "../../prompts/multi_agent_role_root.md" with { type: "text" };
+import multiAgentRoleChild from "../../prompts/multi_agent_role_child.md" with { type: "text" };
+import multiAgentMode from "../../prompts/multi_agent_mode.md" with { type: "text" };
+import forkedChildIntro from "../../prompts/forked_child_intro.md" with { type: "text" };
+import toolsRemoved from "../../prompts/tools_removed.md" with { type: "text" };
 import sandboxReadOnly from "../../prompts/permissions/sandbox_read_only.md" with { type: "text" };
 import sandboxWorkspaceWrite from "../../prompts/permissions/sandbox_workspace_write.md" with {
   type: "text",
@@ -53,3 +58,21 @@ export const APPROVAL_TEXT: Record<string, string> = {
   "untrusted": approvalUntrusted.trim(),
   "on-failure": approvalOnFailure.trim(),
 };
+
+/**
+ * Who a code-mode agent is in its team (`<multi_agent_role>`), for the root agent and for
+ * sub-agents (`{slots}` is replaced).
+ */
+export const MULTI_AGENT_ROLE_TEXT: { root: string; child: string } = {
+  root: multiAgentRoleRoot.trim(),
+  child: multiAgentRoleChild.trim(),
+};
+
+/** When to start sub-agents (`<multi_agent_mode>`). */
+export const MULTI_AGENT_MODE_TEXT: string = multiAgentMode.trim();
+
+/** The developer message a sub-agent forked with its parent's history gets first. */
+export const FORKED_CHILD_INTRO: string = forkedChildIntro.trim();
+
+/** The first line of the message listing tools a forked sub-agent no longer has. */
+export const TOOLS_REMOVED_INTRO: string = toolsRemoved.trim();
