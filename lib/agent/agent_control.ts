@@ -12,6 +12,13 @@
  * When an agent first reaches a final status after `spawn` or `resume`, its parent receives a
  * `<subagent_notification>` user message at its next sampling boundary.
  *
+ * Collaboration v2 (the `collaboration` tools of code-mode models): agents are addressed by task
+ * paths (`/root/<name>/...`, or relative to the caller), talk through `agent_message` items
+ * (`NEW_TASK`, `MESSAGE`, `FINAL_ANSWER`) delivered at the receiver's next sampling boundary,
+ * stay open once finished, and share {@linkcode AgentControlOptions.collabSlots} slots (the root
+ * included). See `spawnTask`, `sendMessage`, `followupTask`, `interruptTask`, `listTasks` and
+ * `waitMail`.
+ *
  * @module
  */
 
@@ -46,6 +53,11 @@ export interface ChildThread {
   readonly id: string;
   readonly history: AnyItem[];
   run(input: string | ContentPart[]): Promise<ChildTurnResult>;
+  /**
+   * Runs a turn started by `items` (an `agent_message`) instead of user text; with no items the
+   * turn starts from what its inbox holds. Without it, v2 tasks arrive as user messages.
+   */
+  runItems?(items: AnyItem[]): Promise<ChildTurnResult>;
   interrupt(): void;
   shutdown(): Promise<void>;
   subscribe(listener: EventSink): () => void;
@@ -66,6 +78,8 @@ export interface ChildSpec {
   historyInitialization: "new" | "warm_fork" | "resumed";
   model?: string;
   reasoningEffort?: string;
+  /** Collaboration v2: the agent's task path (`/root/<name>`), its `agent_name` on the wire. */
+  agentPath?: string;
 }
 
 /** Builds a child thread. */
@@ -93,7 +107,15 @@ export interface AgentControlOptions {
   waitTimeout?: { default: number; min: number; max: number };
   /** Picks a nickname index in `[0, n)` (tests pass a fixed one). */
   random?: () => number;
+  /** Collaboration v2: agents that may exist at once, the root included (default 4). */
+  collabSlots?: number;
 }
+
+/** Upstream's number of collaboration v2 agents that may exist at once, the root included. */
+export const DEFAULT_COLLAB_SLOTS = 4;
+
+/** The task path of the root agent. */
+export const ROOT_PATH = "/root";
 
 /** What the calling thread says about itself. */
 export interface Caller {
@@ -110,9 +132,86 @@ export interface SpawnRequest {
   reasoningEffort?: string;
 }
 
+/** A parsed `collaboration.spawn_agent`. */
+export interface TaskSpawnRequest {
+  /** The new agent's name below the caller (lowercase letters, digits, underscores). */
+  taskName: string;
+  message: string;
+  /** `all` (the caller's history comes along, the default) or `none`. */
+  forkTurns?: string;
+  /** Developer messages that follow the copied history of a full fork. */
+  forkSuffix?: AnyItem[];
+  /** Used only without history (`forkTurns: "none"`); a full fork keeps the caller's model. */
+  model?: string;
+  reasoningEffort?: string;
+}
+
+/** One entry of `list_agents`. */
+export interface TaskListEntry {
+  agent_name: string;
+  agent_status: AgentStatus;
+}
+
+/** The kinds of `agent_message` items. */
+export type AgentMessageKind = "NEW_TASK" | "MESSAGE" | "FINAL_ANSWER";
+
+/**
+ * An `agent_message` item as upstream sends it: a header part, then the payload either in the
+ * same text (final answers) or as an `encrypted_content` part (the model's own `message`
+ * arguments, passed through untouched).
+ */
+export function agentMessageItem(
+  kind: AgentMessageKind,
+  author: string,
+  recipient: string,
+  payload: string,
+  opaque: boolean,
+): AnyItem {
+  const header = `Message Type: ${kind}\nTask name: ${recipient}\nSender: ${author}\nPayload:\n`;
+  const content = opaque
+    ? [{ type: "input_text", text: header }, {
+      type: "encrypted_content",
+      encrypted_content: payload,
+    }]
+    : [{ type: "input_text", text: header + payload }];
+  return { type: "agent_message", id: `amsg_${uuidv7()}`, author, recipient, content };
+}
+
+/** The text of an `agent_message` (header and payload), for threads that cannot take the item. */
+export function agentMessageText(item: AnyItem): string {
+  const content = (item as { content?: Record<string, unknown>[] }).content ?? [];
+  return content.map((p) => String(p.text ?? p.encrypted_content ?? "")).join("");
+}
+
+/**
+ * The caller's history for a full fork: everything so far, with the calls still waiting for
+ * output (the `spawn_agent` call itself) answered `aborted`, as upstream hands it over.
+ */
+export function forkedHistory(history: AnyItem[]): AnyItem[] {
+  const out = [...history];
+  const answered = new Set(
+    history.filter((i) => i.type.endsWith("_output")).map((i) =>
+      (i as { call_id?: string }).call_id
+    ),
+  );
+  for (const item of history) {
+    const call = item as { type: string; call_id?: string };
+    if (call.type !== "function_call" && call.type !== "custom_tool_call") continue;
+    if (answered.has(call.call_id)) continue;
+    const type = call.type === "function_call" ? "function_call_output" : "custom_tool_call_output";
+    const prefix = call.type === "function_call" ? "fco" : "ctco";
+    out.push({ type, id: `${prefix}_${uuidv7()}`, call_id: call.call_id, output: "aborted" });
+  }
+  return out;
+}
+
 interface Member {
   depth: number;
+  /** The task path (`/root` for the root, set for v2 agents). */
+  path?: string;
   lineage?: SubagentLineage;
+  /** Messages delivered by the control and not yet in the thread's history (`waitMail`). */
+  mail: AnyItem[];
   /** Receives items for the thread's next sampling boundary. */
   deliver(item: AnyItem): void;
   /** The thread's history (for forks). */
@@ -133,6 +232,10 @@ interface Agent {
   closing: boolean;
   /** Notify the parent at the next final status. */
   armed: boolean;
+  /** Collaboration v2: the task path (`/root/<name>`); v2 agents report with agent messages. */
+  path?: string;
+  /** v2: `NEW_TASK` items delivered into a running turn that it may not have taken yet. */
+  tasks: AnyItem[];
   unsubscribe(): void;
 }
 
@@ -197,6 +300,8 @@ export function checkAgentId(id: string): void {
   }
 }
 
+const TASK_NAME = /^[a-z0-9_]+$/;
+
 function notFound(id: string): AgentControlError {
   return new AgentControlError(`agent with id ${id} not found`);
 }
@@ -233,6 +338,7 @@ export class AgentControl {
   #live = new Map<string, Agent>();
   #closed = new Map<string, Agent>();
   #changed = new Set<() => void>();
+  #mailWaiters = new Map<string, Set<() => void>>();
   #names: string[] = [];
 
   constructor(opts: AgentControlOptions) {
@@ -244,12 +350,28 @@ export class AgentControl {
     return { maxThreads: this.#opts.maxThreads, maxDepth: this.#opts.maxDepth };
   }
 
+  /** Collaboration v2 agents that may exist at once, the root included. */
+  get collabSlots(): number {
+    return this.#opts.collabSlots ?? DEFAULT_COLLAB_SLOTS;
+  }
+
   /** Registers a thread of the tree (the root at depth 0; children are registered by spawn). */
   attach(
     threadId: string,
     member: { depth: number; deliver(item: AnyItem): void; history(): AnyItem[] },
   ): void {
-    this.#members.set(threadId, { ...member, lineage: this.#members.get(threadId)?.lineage });
+    const old = this.#members.get(threadId);
+    this.#members.set(threadId, {
+      ...member,
+      lineage: old?.lineage,
+      path: old?.path ?? (member.depth === 0 ? ROOT_PATH : undefined),
+      mail: old?.mail ?? [],
+    });
+  }
+
+  /** The task path of a thread of the tree (`/root` for the root; v1 agents have none). */
+  pathOf(threadId: string): string | undefined {
+    return this.#members.get(threadId)?.path;
   }
 
   /** True when a thread at `depth` may spawn. */
@@ -323,7 +445,9 @@ export class AgentControl {
       status: "pending_init",
       pending: 0,
       closing: false,
-      armed: true,
+      armed: spec.agentPath === undefined,
+      path: spec.agentPath,
+      tasks: [],
       unsubscribe: () => {},
     };
     agent.unsubscribe = thread.subscribe((event) => {
@@ -335,7 +459,9 @@ export class AgentControl {
     const member = this.#members.get(agent.id);
     this.#members.set(agent.id, {
       depth: spec.depth,
+      path: spec.agentPath,
       lineage: spec.lineage,
+      mail: member?.mail ?? [],
       deliver: member?.deliver ?? (() => {}),
       history: member?.history ?? (() => thread.history),
     });
@@ -358,6 +484,10 @@ export class AgentControl {
   #turnEnded(agent: Agent, result: ChildTurnResult): void {
     agent.pending--;
     if (agent.closing || agent.pending > 0) return;
+    if (agent.path !== undefined) {
+      this.#taskTurnEnded(agent, result);
+      return;
+    }
     if (result.status === "completed") {
       this.#setStatus(agent, { completed: result.lastMessage });
     } else if (result.status === "failed") {
@@ -515,5 +645,268 @@ export class AgentControl {
   /** Closes every open agent (the root thread is shutting down). */
   async shutdownAll(): Promise<void> {
     await Promise.all([...this.#live.values()].map((a) => this.#shutdownAgent(a)));
+  }
+
+  // ---- Collaboration v2 -------------------------------------------------------------------
+
+  /** The caller's task path; threads without one (v1 agents) cannot use the v2 tools. */
+  #callerPath(caller: Caller): string {
+    const path = this.#member(caller.threadId).path;
+    if (path === undefined) {
+      throw new AgentControlError("collaboration tools are only available to task agents");
+    }
+    return path;
+  }
+
+  /** `target` (an agent id, an absolute path or a path relative to `from`) as a task path. */
+  #resolve(from: string, target: string): string {
+    const byId = this.#live.get(target);
+    if (byId?.path) return byId.path;
+    const path = target.startsWith("/") ? target : `${from}/${target}`;
+    if (path.endsWith("/")) {
+      throw new AgentControlError("absolute agent path must not end with `/`");
+    }
+    return path;
+  }
+
+  #taskAgent(path: string): Agent | undefined {
+    for (const a of this.#live.values()) if (a.path === path && !a.closing) return a;
+    return undefined;
+  }
+
+  #rootId(): string | undefined {
+    for (const [id, m] of this.#members) if (m.path === ROOT_PATH) return id;
+    return undefined;
+  }
+
+  /** Delivers `item` to a thread's next sampling boundary and wakes its `waitMail`. */
+  #post(threadId: string, item: AnyItem): void {
+    const member = this.#members.get(threadId);
+    if (!member) return;
+    member.mail.push(item);
+    member.deliver(item);
+    for (const wake of [...(this.#mailWaiters.get(threadId) ?? [])]) wake();
+  }
+
+  #startTask(agent: Agent, items: AnyItem[]): void {
+    agent.pending++;
+    const thread = agent.thread;
+    const run = thread.runItems
+      ? thread.runItems(items)
+      : thread.run(items.map((i) => ({ type: "input_text", text: agentMessageText(i) })));
+    run.then(
+      (result) => this.#turnEnded(agent, result),
+      (err) =>
+        this.#turnEnded(agent, {
+          status: "failed",
+          lastMessage: null,
+          error: err instanceof Error ? err.message : String(err),
+        }),
+    );
+  }
+
+  #taskTurnEnded(agent: Agent, result: ChildTurnResult): void {
+    // A follow-up delivered while the turn was finishing starts a turn of its own.
+    const history = agent.thread.history;
+    const missed = agent.tasks.filter((t) => !history.includes(t));
+    agent.tasks = [];
+    if (missed.length && agent.thread.runItems) {
+      this.#startTask(agent, []);
+      return;
+    }
+    if (result.status === "aborted") {
+      this.#setStatus(agent, { errored: result.error ?? "turn interrupted" });
+      return;
+    }
+    const status: AgentStatus = result.status === "completed"
+      ? { completed: result.lastMessage }
+      : { errored: result.error ?? "turn failed" };
+    this.#setStatus(agent, status);
+    const parentPath = this.#members.get(agent.parentId)?.path ?? ROOT_PATH;
+    const payload = result.status === "completed"
+      ? result.lastMessage ?? ""
+      : result.error ?? "turn failed";
+    this.#post(
+      agent.parentId,
+      agentMessageItem("FINAL_ANSWER", agent.path!, parentPath, payload, false),
+    );
+  }
+
+  /**
+   * `spawn_agent`: starts `/<caller path>/<task name>` on `req.message` (an `agent_message`
+   * `NEW_TASK`), forked with the caller's history unless `forkTurns` is `none`.
+   */
+  async spawnTask(caller: Caller, req: TaskSpawnRequest): Promise<{ task_name: string }> {
+    const from = this.#callerPath(caller);
+    if (req.taskName === "") throw new AgentControlError("agent_name must not be empty");
+    if (!TASK_NAME.test(req.taskName)) {
+      throw new AgentControlError(
+        "agent_name must use only lowercase letters, digits, and underscores",
+      );
+    }
+    const forkTurns = req.forkTurns ?? "all";
+    if (forkTurns !== "all" && forkTurns !== "none") {
+      throw new AgentControlError("fork_turns must be `none` or `all`");
+    }
+    if (req.message.trim() === "") {
+      throw new AgentControlError("Empty message can't be sent to an agent");
+    }
+    const path = `${from}/${req.taskName}`;
+    if (this.#taskAgent(path)) throw new AgentControlError(`agent path \`${path}\` already exists`);
+    const taskAgents = [...this.#live.values()].filter((a) => a.path !== undefined).length;
+    if (taskAgents + 1 >= this.collabSlots) {
+      throw new AgentControlError("collab spawn failed: agent thread limit reached");
+    }
+    const parent = this.#member(caller.threadId);
+    const agentId = uuidv7();
+    const lineage: SubagentLineage = {
+      sessionId: parent.lineage?.sessionId ?? caller.threadId,
+      parentThreadId: caller.threadId,
+      parentTurnId: caller.turnId,
+      rootTurnId: parent.lineage?.rootTurnId ?? caller.turnId,
+      kind: "thread_spawn",
+    };
+    const fork = forkTurns === "all";
+    const depth = parent.depth + 1;
+    const agent = await this.#adopt(
+      {
+        agentId,
+        depth,
+        canSpawn: true,
+        lineage,
+        history: fork ? [...forkedHistory(parent.history()), ...(req.forkSuffix ?? [])] : undefined,
+        historyInitialization: fork ? "warm_fork" : "new",
+        model: fork ? undefined : req.model,
+        reasoningEffort: fork ? undefined : req.reasoningEffort,
+        agentPath: path,
+      },
+      caller.threadId,
+      req.taskName,
+    );
+    this.#emitChange();
+    this.#startTask(agent, [agentMessageItem("NEW_TASK", from, path, req.message, true)]);
+    return { task_name: path };
+  }
+
+  /** `send_message`: queues `message` for `target` (root included) without starting a turn. */
+  sendMessage(caller: Caller, target: string, message: string): void {
+    const from = this.#callerPath(caller);
+    const path = this.#resolve(from, target);
+    if (message.trim() === "") {
+      throw new AgentControlError("Empty message can't be sent to an agent");
+    }
+    const item = agentMessageItem("MESSAGE", from, path, message, true);
+    if (path === ROOT_PATH) {
+      const root = this.#rootId();
+      if (root) this.#post(root, item);
+      return;
+    }
+    const agent = this.#taskAgent(path);
+    if (!agent) throw new AgentControlError(`live agent path \`${path}\` not found`);
+    this.#post(agent.id, item);
+  }
+
+  /**
+   * `followup_task`: gives `target` a new task (`NEW_TASK`): taken at the next sampling
+   * boundary of a running turn, or starting a turn when the agent is idle.
+   */
+  followupTask(caller: Caller, target: string, message: string): void {
+    const from = this.#callerPath(caller);
+    const path = this.#resolve(from, target);
+    if (path === ROOT_PATH) {
+      throw new AgentControlError("Follow-up tasks can't target the root agent");
+    }
+    const agent = this.#taskAgent(path);
+    if (!agent) throw new AgentControlError(`live agent path \`${path}\` not found`);
+    if (message.trim() === "") {
+      throw new AgentControlError("Empty message can't be sent to an agent");
+    }
+    agent.lineage.parentTurnId = caller.turnId;
+    const item = agentMessageItem("NEW_TASK", from, path, message, true);
+    if (agent.pending > 0) {
+      agent.tasks.push(item);
+      this.#post(agent.id, item);
+      return;
+    }
+    this.#setStatus(agent, "running");
+    this.#startTask(agent, [item]);
+  }
+
+  /** `interrupt_agent`: stops `target`'s running turn; returns the status it had. */
+  interruptTask(caller: Caller, target: string): { previous_status: AgentStatus } {
+    const from = this.#callerPath(caller);
+    const path = this.#resolve(from, target);
+    if (path === ROOT_PATH) throw new AgentControlError("root is not a spawned agent");
+    const agent = this.#taskAgent(path);
+    if (!agent) throw new AgentControlError(`live agent path \`${path}\` not found`);
+    const previous = agent.status;
+    agent.thread.interrupt();
+    return { previous_status: previous };
+  }
+
+  /**
+   * `list_agents`: the root and the task agents (sorted by path) whose path is `prefix` or lies
+   * below it (`prefix` may be relative to the caller).
+   */
+  listTasks(caller: Caller, prefix?: string): { agents: TaskListEntry[] } {
+    const from = this.#callerPath(caller);
+    const base = prefix === undefined ? undefined : this.#resolve(from, prefix);
+    const under = (p: string) => base === undefined || p === base || p.startsWith(`${base}/`);
+    const agents: TaskListEntry[] = [];
+    if (under(ROOT_PATH)) agents.push({ agent_name: ROOT_PATH, agent_status: "running" });
+    const tasks = [...this.#live.values()].filter((a) => a.path !== undefined && under(a.path))
+      .sort((a, b) => (a.path! < b.path! ? -1 : a.path! > b.path! ? 1 : 0));
+    for (const a of tasks) agents.push({ agent_name: a.path!, agent_status: a.status });
+    return { agents };
+  }
+
+  /**
+   * `wait_agent`: waits until a message for the caller arrives (or one delivered earlier has not
+   * reached its history yet), or `timeoutMs` passes (default 30 s; below 10 s it is raised to
+   * 10 s with a note; above 1 h it is refused), or `signal` aborts.
+   */
+  async waitMail(
+    caller: Caller,
+    timeoutMs: number | undefined,
+    signal?: AbortSignal,
+  ): Promise<{ message: string; timed_out: boolean }> {
+    this.#callerPath(caller);
+    const bounds = this.#opts.waitTimeout ?? WAIT_TIMEOUT;
+    if (timeoutMs !== undefined && timeoutMs > bounds.max) {
+      throw new AgentControlError(`timeout_ms must be at most ${bounds.max}`);
+    }
+    let ms = timeoutMs ?? bounds.default;
+    let note = "";
+    if (ms < bounds.min) {
+      note = `\n\nRequested timeout of ${ms}ms was clamped to the minimum of ${bounds.min}ms.`;
+      ms = bounds.min;
+    }
+    const member = this.#member(caller.threadId);
+    const history = member.history();
+    const unread = () => member.mail.some((i) => !history.includes(i));
+    const result = (timedOut: boolean) => {
+      member.mail = [];
+      return {
+        message: `${timedOut ? "Wait timed out." : "Wait completed."}${note}`,
+        timed_out: timedOut,
+      };
+    };
+    if (unread()) return result(false);
+    const timedOut = await new Promise<boolean>((resolve) => {
+      let waiters = this.#mailWaiters.get(caller.threadId);
+      if (!waiters) this.#mailWaiters.set(caller.threadId, waiters = new Set());
+      const done = (value: boolean) => {
+        clearTimeout(timer);
+        waiters!.delete(wake);
+        signal?.removeEventListener("abort", onAbort);
+        resolve(value);
+      };
+      const wake = () => done(false);
+      const onAbort = () => done(true);
+      const timer = setTimeout(() => done(true), ms);
+      waiters.add(wake);
+      signal?.addEventListener("abort", onAbort, { once: true });
+    });
+    return result(timedOut);
   }
 }
