@@ -16,16 +16,20 @@ import {
 } from "../define.ts";
 import type { CodeModeHost } from "./host.ts";
 import { parseExecInput } from "./pragma.ts";
+import { CLOCK_DESCRIPTION } from "./clock.ts";
 
-/** The grammar of `exec` input: an optional pragma line, then the source. */
+/** Descriptions of the namespaces whose tools scripts call as `tools.<namespace>__<name>`. */
+const NESTED_NAMESPACES: Record<string, string> = { clock: CLOCK_DESCRIPTION };
+
+/** The grammar of `exec` input (upstream's): an optional pragma line, then the source. */
 export const EXEC_GRAMMAR = `
-start: with_pragma | without_pragma
-with_pragma: PRAGMA EOL BODY
-without_pragma: BODY
+start: pragma_source | plain_source
+pragma_source: PRAGMA_LINE NEWLINE SOURCE
+plain_source: SOURCE
 
-PRAGMA: /[ \\t]*\\/\\/ @exec:[^\\r\\n]*/
-EOL: /\\r?\\n/
-BODY: /[\\s\\S]+/
+PRAGMA_LINE: /[ \\t]*\\/\\/ @exec:[^\\r\\n]*/
+NEWLINE: /\\r?\\n/
+SOURCE: /[\\s\\S]+/
 `;
 
 function declarationOf(tool: Tool): string {
@@ -62,12 +66,23 @@ export function execDescription(nested: Tool[]): string {
     "- Helpers: `text(value)` adds text to the output (non-strings as JSON); `image(urlOrItem)` adds an image (a data: URL or `{ image_url }`); `store(key, value)` / `load(key)` keep JSON values for later exec calls; `notify(value)` sends an extra output right away; `yield_control()` returns the output so far while the script keeps running; `exit()` ends the script successfully; `ALL_TOOLS` lists `{ name, description }` of the tools.",
     "- A script still running when exec returns reports `Script running with cell ID <id>`: use `wait` to get more output or to stop it.",
   ].join("\n");
-  const decls = nested.map((t) =>
+  const decl = (t: Tool) =>
     `### \`${t.name}\`\n${
       t.kind === "hosted" ? "" : t.description.split("\n")[0]
-    }\n\nexec tool declaration:\n\`\`\`ts\n${declarationOf(t)}\n\`\`\``
-  );
-  return decls.length ? `${intro}\n\n## Tools\n\n${decls.join("\n\n")}` : intro;
+    }\n\nexec tool declaration:\n\`\`\`ts\n${declarationOf(t)}\n\`\`\``;
+  // Namespaced script tools (`clock__curr_time`) are listed under their namespace, as upstream.
+  const plain = nested.filter((t) => !t.name.includes("__"));
+  const sections = plain.length ? [`## Tools\n\n${plain.map(decl).join("\n\n")}`] : [];
+  const groups = new Map<string, Tool[]>();
+  for (const t of nested.filter((t) => t.name.includes("__"))) {
+    const ns = t.name.slice(0, t.name.indexOf("__"));
+    groups.set(ns, [...(groups.get(ns) ?? []), t]);
+  }
+  for (const [ns, tools] of groups) {
+    const about = NESTED_NAMESPACES[ns] ? `${NESTED_NAMESPACES[ns]}\n\n` : "";
+    sections.push(`## ${ns}\n${about}${tools.map(decl).join("\n\n")}`);
+  }
+  return sections.length ? `${intro}\n\n${sections.join("\n\n")}` : intro;
 }
 
 /** Creates `exec` for `host`; its description lists `nested()` at creation. */
