@@ -53,7 +53,12 @@ Deno.test("code mode: a script calls exec_command and apply_patch through tools"
     }[];
     assert.equal(ns.type, "namespace");
     assert.equal(ns.name, "functions");
-    assert.deepEqual(ns.tools.map((t) => t.name), ["exec", "wait", "request_user_input"]);
+    // (`request_user_input_async` follows for the root once the code-mode surface is wired.)
+    assert.deepEqual(ns.tools.slice(0, 3).map((t) => t.name), [
+      "exec",
+      "wait",
+      "request_user_input",
+    ]);
     assert.equal(ns.tools[0].type, "custom");
     assert.deepEqual((ns.tools[0].format as { syntax: string }).syntax, "lark");
     assert.match(String(ns.tools[0].description), /### `exec_command`/);
