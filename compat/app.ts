@@ -61,6 +61,11 @@ export interface CompatAppOptions {
    * all others; see `compat/loopback_fetch.ts`).
    */
   fetch?: typeof fetch;
+  /**
+   * Reach loopback backends with our own HTTP/1.1 client (default true); `false` uses
+   * `globalThis.fetch` for every backend (`compat-server --plain-fetch`). Ignored with `fetch`.
+   */
+  loopbackClient?: boolean;
   /** Clock in ms (default `Date.now`). */
   now?: () => number;
   /** Receives one line per finished request. */
@@ -73,10 +78,11 @@ export interface CompatAppOptions {
 export function createCompatApp(options: CompatAppOptions): Hono {
   const backend = new BackendClient({
     baseUrl: normalizeBackendUrl(options.backend),
-    fetch: options.fetch ?? createLoopbackFetch({
-      fallback: globalThis.fetch,
-      ...(options.signal ? { keepAliveUntil: options.signal } : {}),
-    }),
+    fetch: options.fetch ??
+      (options.loopbackClient === false ? globalThis.fetch : createLoopbackFetch({
+        fallback: globalThis.fetch,
+        ...(options.signal ? { keepAliveUntil: options.signal } : {}),
+      })),
     headersTimeoutMs: options.headersTimeoutMs ?? 300_000,
     idleTimeoutMs: options.idleTimeoutMs ?? 300_000,
     ...(options.apiKey ? { apiKey: options.apiKey } : {}),

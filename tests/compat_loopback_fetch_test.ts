@@ -292,3 +292,34 @@ Deno.test("loopback fetch: localhost reaches a server on 127.0.0.1 and one on ::
     await serving;
   }
 });
+
+Deno.test("compat server: loopback backends get our client unless loopbackClient is false", async () => {
+  const { startCompatServer } = await import("../compat/server.ts");
+  const { startFakeChatServer } = await import("./fakes/chat_server.ts");
+  const fake = await startFakeChatServer({
+    script: [{ content: "ours" }, { content: "deno's" }],
+  });
+  try {
+    for (const loopbackClient of [true, false]) {
+      const server = await startCompatServer({
+        port: 0,
+        backend: `http://127.0.0.1:${fake.port}/v1`,
+        loopbackClient,
+      });
+      try {
+        const res = await fetch(`${server.url}/responses`, {
+          method: "POST",
+          body: JSON.stringify({ model: "m", input: "hi" }),
+        });
+        assert.equal(res.status, 200);
+        await res.body?.cancel();
+      } finally {
+        await server.close();
+      }
+    }
+    // Deno's fetch adds accept-language on its own; our client sends only what we set.
+    assert.deepEqual(fake.requests.map((r) => r.headers["accept-language"]), [undefined, "*"]);
+  } finally {
+    await fake.close();
+  }
+});

@@ -5,7 +5,7 @@
  * ```
  * denocodex compat-server --port PORT --backend URL [--provider vllm|ollama|llamacpp|openai|stepfun]
  *   [--host 127.0.0.1] [--api-key-env NAME] [--model NAME] [--web-search mock|omit]
- *   [--idle-timeout-ms MS] [--reasoning-as-summary]
+ *   [--idle-timeout-ms MS] [--reasoning-as-summary] [--plain-fetch]
  * ```
  *
  * @module
@@ -18,7 +18,8 @@ import { startCompatServer } from "../../compat/server.ts";
 
 const USAGE = "usage: denocodex compat-server --port PORT --backend URL " +
   "[--provider vllm|ollama|llamacpp|openai|stepfun] [--host 127.0.0.1] [--api-key-env NAME] " +
-  "[--model NAME] [--web-search mock|omit] [--idle-timeout-ms MS] [--reasoning-as-summary]";
+  "[--model NAME] [--web-search mock|omit] [--idle-timeout-ms MS] [--reasoning-as-summary] " +
+  "[--plain-fetch]";
 
 interface CompatServerArgs {
   port: number;
@@ -30,6 +31,7 @@ interface CompatServerArgs {
   webSearch: "mock" | "omit";
   idleTimeoutMs?: number;
   reasoningAsSummary: boolean;
+  plainFetch: boolean;
 }
 
 /** `denocodex compat-server`'s options. */
@@ -43,6 +45,7 @@ export const COMPAT_SERVER_OPTIONS = {
   "web-search": { type: "string" },
   "idle-timeout-ms": { type: "string" },
   "reasoning-as-summary": { type: "boolean" },
+  "plain-fetch": { type: "boolean" },
   help: { type: "boolean", short: "h" },
 } as const;
 
@@ -90,6 +93,7 @@ function parse(args: string[], env: Record<string, string | undefined>): CompatS
     provider,
     webSearch,
     reasoningAsSummary: values["reasoning-as-summary"] ?? false,
+    plainFetch: values["plain-fetch"] ?? false,
   };
   const keyEnv = values["api-key-env"];
   if (keyEnv !== undefined) {
@@ -144,6 +148,7 @@ export async function compatServerCommand(
       provider: parsed.provider,
       webSearch: parsed.webSearch,
       summaryFromReasoning: parsed.reasoningAsSummary,
+      loopbackClient: !parsed.plainFetch,
       ...(parsed.apiKey ? { apiKey: parsed.apiKey } : {}),
       ...(parsed.model ? { model: parsed.model } : {}),
       ...(parsed.idleTimeoutMs ? { idleTimeoutMs: parsed.idleTimeoutMs } : {}),
