@@ -254,3 +254,21 @@ Deno.test("request: code-mode reasoning.context after effort and summary; node_r
     false,
   );
 });
+
+Deno.test("request: no workspaces key outside a git repository, as upstream", () => {
+  const plain = JSON.parse(turnMetadata(requestContext("gpt-6.1-sol")));
+  assert.ok(!("workspaces" in plain));
+  const repo = {
+    ...requestContext("gpt-6.1-sol"),
+    workspaces: { "/ws": { has_changes: true } },
+  };
+  const keys = Object.keys(JSON.parse(turnMetadata(repo)));
+  assert.deepEqual(
+    keys.slice(keys.indexOf("node_repl_disabled"), keys.indexOf("node_repl_disabled") + 3),
+    [
+      "node_repl_disabled",
+      "workspaces",
+      "turn_started_at_unix_ms",
+    ],
+  );
+});

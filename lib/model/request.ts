@@ -99,7 +99,10 @@ export function turnMetadata(ctx: TurnRequestContext): string {
     auto_review_enabled: false,
     node_repl_auto_review_required: ctx.model.nodeReplAutoReviewRequired,
     node_repl_disabled: false,
-    workspaces: ctx.workspaces,
+  });
+  // Upstream leaves `workspaces` out when the working directory is not in a git repository.
+  if (Object.keys(ctx.workspaces).length) meta.workspaces = ctx.workspaces;
+  Object.assign(meta, {
     turn_started_at_unix_ms: ctx.turnStartedAtMs,
     analytics_enabled: false,
     model: ctx.model.slug,
