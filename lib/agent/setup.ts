@@ -104,6 +104,8 @@ interface ThreadPlan {
   history?: AnyItem[];
   historyInitialization?: ThreadOptions["historyInitialization"];
   lineage?: SubagentLineage;
+  /** Collaboration v2 agents: the task path (`agent_name` on the wire). */
+  agentPath?: string;
   root: boolean;
 }
 
@@ -131,7 +133,7 @@ async function makeThread(tree: TreeShared, plan: ThreadPlan): Promise<Thread> {
   let codeMode: CodeModeBinding | undefined;
   if (!tools && model.toolFamily === "code_mode") {
     // Loaded only for code-mode models: classic threads start faster without it.
-    const { CodeModeHost, createExecTool, createWaitTool } = await import(
+    const { CodeModeHost, codeModeSurface, createExecTool, createWaitTool } = await import(
       "../../tools/code_mode/mod.ts"
     );
     let nested: () => Tool[] = () => [];
@@ -141,6 +143,7 @@ async function makeThread(tree: TreeShared, plan: ThreadPlan): Promise<Thread> {
       setNestedTools: (f) => (nested = f),
       execTool: (tools) => createExecTool(host, tools),
       waitTool: () => createWaitTool(host),
+      surface: codeModeSurface({ root: plan.root, collaboration: control !== undefined }),
     };
     shutdown.push(() => host.shutdown());
     host.prewarm();
@@ -162,7 +165,10 @@ async function makeThread(tree: TreeShared, plan: ThreadPlan): Promise<Thread> {
   }
   if (plan.root) { for (const t of opts.extraTools ?? []) tools.register(t); }
   let history = plan.history;
-  if (history && plan.historyInitialization === "warm_fork" && !canSpawn) {
+  if (
+    history && plan.historyInitialization === "warm_fork" && !canSpawn &&
+    model.toolFamily === "classic"
+  ) {
     history = [...history, removedNamespacesItem()];
   }
   const onHistoryItem = plan.root ? opts.onHistoryItem : undefined;
@@ -187,6 +193,8 @@ async function makeThread(tree: TreeShared, plan: ThreadPlan): Promise<Thread> {
         policy: tree.sandbox,
         approvalPolicy: config.approvalPolicy,
         ...context,
+        codeMode: true,
+        team: control ? { root: plan.root, slots: control.collabSlots } : undefined,
       }),
     ];
     for (const item of history) onHistoryItem?.(item);
@@ -220,6 +228,7 @@ async function makeThread(tree: TreeShared, plan: ThreadPlan): Promise<Thread> {
     ui: plan.root ? opts.ui : undefined,
     services: { [AGENT_CONTROL_SERVICE]: control, [INBOX_SERVICE]: inbox },
     installationId: tree.installationId,
+    agentName: plan.agentPath,
     subagent: plan.lineage ? "collab_spawn" : undefined,
     lineage: plan.lineage,
     onHistoryItem,
@@ -281,6 +290,7 @@ export async function openThread(opts: OpenThreadOptions): Promise<Thread> {
           history: spec.history,
           historyInitialization: spec.historyInitialization,
           lineage: spec.lineage,
+          agentPath: spec.agentPath,
           root: false,
         });
       },

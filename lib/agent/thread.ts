@@ -220,6 +220,17 @@ export class Thread {
     return next;
   }
 
+  /**
+   * Runs a turn started by `items` (e.g. an `agent_message` from another agent) instead of user
+   * input; with no items the turn starts from what arrives at its first sampling boundary.
+   */
+  runItems(items: AnyItem[], opts: RunOptions = {}): Promise<TurnResult> {
+    if (this.#closed) return Promise.reject(new Error("thread is shut down"));
+    const next = this.#tail.then(() => this.#runNow({ items }, opts));
+    this.#tail = next.catch(() => {});
+    return next;
+  }
+
   /** Queues `text` as the next turn (alias of {@linkcode run} for text). */
   queue(text: string): Promise<TurnResult> {
     return this.run(text);
@@ -323,21 +334,27 @@ export class Thread {
     }
   }
 
-  async #runNow(input: TurnInput, opts: RunOptions): Promise<TurnResult> {
+  async #runNow(input: TurnInput | { items: AnyItem[] }, opts: RunOptions): Promise<TurnResult> {
     const turnId = uuidv7();
     const controller = new AbortController();
     this.#running = controller;
     try {
       this.#warnIfFallback();
-      const content: ContentPart[] = typeof input === "string"
-        ? [{ type: "input_text", text: input }]
-        : input;
-      const userItem: MessageItem = {
-        type: "message",
-        id: `msg_${uuidv7()}`,
-        role: "user",
-        content,
-      };
+      let items: AnyItem[];
+      let content: ContentPart[];
+      if (typeof input === "object" && "items" in input) {
+        items = input.items;
+        content = items.flatMap((i) => (i as { content?: ContentPart[] }).content ?? []);
+      } else {
+        content = typeof input === "string" ? [{ type: "input_text", text: input }] : input;
+        const userItem: MessageItem = {
+          type: "message",
+          id: `msg_${uuidv7()}`,
+          role: "user",
+          content,
+        };
+        items = [userItem];
+      }
       this.#emit({
         type: "turn_started",
         turn_id: turnId,
@@ -349,7 +366,7 @@ export class Thread {
       const o = this.#opts;
       const requestContext = await this.#makeRequestContext(turnId, opts);
       this.#requestContext = requestContext;
-      const result = await runTurn(this.history, [userItem], {
+      const result = await runTurn(this.history, items, {
         client: o.client,
         tools: this.tools,
         emit: this.#emit,

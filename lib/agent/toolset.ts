@@ -8,14 +8,16 @@
  * sub-agents: it finds the deferred `multi_agent_v1` namespace (`spawn_agent`, `send_input`,
  * `resume_agent`, `wait_agent`, `close_agent`), which the `<tools>` developer section announces.
  * The code-mode family (e.g. `gpt-6.1-sol`) sends no `tools`: an `additional_tools` item lists
- * `exec`, `wait` and `request_user_input`, and the other tools are called from `exec` scripts.
+ * `exec`, `wait`, `request_user_input` (and `request_user_input_async` for the root) in the
+ * `functions` namespace, then the `clock` and `collaboration` namespaces; the other tools are
+ * called from `exec` scripts.
  *
  * @module
  */
 
 import type { AnyItem, ToolCallItem } from "../protocol/items.ts";
 import { uuidv7 } from "../protocol/ids.ts";
-import type { CodeModeHost } from "../../tools/code_mode/mod.ts";
+import type { CodeModeHost, CodeModeSurface } from "../../tools/code_mode/mod.ts";
 import type { FunctionTool, Tool, ToolContext, ToolResult } from "../../tools/tool.ts";
 import { toolSpec } from "../../tools/tool.ts";
 import { ToolRegistry } from "../../tools/registry.ts";
@@ -121,6 +123,8 @@ export interface CodeModeBinding {
   /** `exec` over the host, scripts calling `nested()` tools. */
   execTool(nested: () => Tool[]): Tool;
   waitTool(): Tool;
+  /** The rest of the code-mode tools (`request_user_input_async`, `clock`, `collaboration`). */
+  surface?: CodeModeSurface;
 }
 
 /** The tool `name` of the list `load` resolves to. */
@@ -207,12 +211,17 @@ const NOT_NESTED = new Set(["request_user_input", "web_search", "tool_search"]);
  */
 function codeModeToolset(classic: ToolsetRegistry, opts: ToolsetOptions): ToolsetRegistry {
   const host = opts.codeMode!;
-  const nested = classic.list().filter((t) => !NOT_NESTED.has(t.name));
+  const nested = [
+    ...classic.list().filter((t) => !NOT_NESTED.has(t.name)),
+    ...host.surface?.nested ?? [],
+  ];
   host.setNestedTools(() => nested);
   const reg = new ToolsetRegistry();
   reg.registerHidden(host.execTool(() => nested));
   reg.registerHidden(host.waitTool());
   reg.registerHidden(classic.get("request_user_input")!);
+  for (const tool of host.surface?.functions ?? []) reg.registerHidden(tool);
+  for (const ns of host.surface?.namespaces ?? []) reg.addNamespace(ns);
   return reg;
 }
 
@@ -222,11 +231,14 @@ export function additionalToolsItem(reg: ToolsetRegistry): AnyItem {
     type: "additional_tools",
     id: `at_${uuidv7()}`,
     role: "developer",
-    tools: [{
-      type: "namespace",
-      name: "functions",
-      description: "",
-      tools: reg.hidden().map(toolSpec),
-    }],
+    tools: [
+      { type: "namespace", name: "functions", description: "", tools: reg.hidden().map(toolSpec) },
+      ...reg.namespaces().map((ns) => ({
+        type: "namespace",
+        name: ns.name,
+        description: ns.description,
+        tools: ns.tools.map(toolSpec),
+      })),
+    ],
   };
 }
