@@ -59,6 +59,8 @@ export type {
   UserQuestion,
 } from "./tools/define.ts";
 export { ToolRegistry } from "./tools/registry.ts";
+export { lazyTool } from "./tools/lazy.ts";
+export type { ToolDeclaration } from "./tools/lazy.ts";
 
 // Model client.
 export { ResponsesClient } from "./lib/model/client.ts";
