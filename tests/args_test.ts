@@ -11,6 +11,7 @@ import { COMMON_OPTIONS, EXEC_OPTIONS, INTERACTIVE_OPTIONS } from "../lib/cli/op
 import { DOCTOR_OPTIONS } from "../lib/cli/doctor.ts";
 import { STORAGE_SERVER_OPTIONS } from "../lib/cli/storage_server_cmd.ts";
 import { COMPAT_SERVER_OPTIONS } from "../lib/cli/compat_server_cmd.ts";
+import { seededRandom as random } from "./helpers.ts";
 
 type Table = Record<string, { type: "string" | "boolean"; short?: string; multiple?: boolean }>;
 
@@ -22,18 +23,6 @@ const COMMANDS: { name: string; options: Table; allowPositionals: boolean }[] = 
   { name: "storage-server", options: STORAGE_SERVER_OPTIONS, allowPositionals: false },
   { name: "compat-server", options: COMPAT_SERVER_OPTIONS, allowPositionals: false },
 ];
-
-/** A small deterministic PRNG (mulberry32), so a failure reproduces. */
-function random(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Outcome =
   | { ok: true; values: unknown; positionals: string[] }

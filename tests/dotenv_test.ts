@@ -7,18 +7,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { parseEnv } from "node:util";
 import { loadDotenv, parseDotenv } from "../lib/config/dotenv.ts";
-
-/** A small deterministic PRNG (mulberry32), so a failure reproduces. */
-function random(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom as random } from "./helpers.ts";
 
 function same(text: string): void {
   assert.deepEqual(

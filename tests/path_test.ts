@@ -6,18 +6,7 @@
 import assert from "node:assert/strict";
 import { posix } from "node:path";
 import * as ours from "../lib/path.ts";
-
-/** A small deterministic PRNG (mulberry32), so a failure reproduces. */
-function random(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom as random } from "./helpers.ts";
 
 const PIECES = ["a", "bb", "..", ".", "", "/", "//"];
 const EXTRA = ["...", ".a", "a.", "..a", "a..", "\\", " "];

@@ -470,7 +470,12 @@ export class AgentControl {
 
   #startTurn(agent: Agent, input: ContentPart[]): void {
     agent.pending++;
-    agent.thread.run(input).then(
+    this.#whenTurnEnds(agent, agent.thread.run(input));
+  }
+
+  /** Reports the end of `turn` (a failure as a failed turn) to {@linkcode #turnEnded}. */
+  #whenTurnEnds(agent: Agent, turn: Promise<ChildTurnResult>): void {
+    turn.then(
       (result) => this.#turnEnded(agent, result),
       (err) =>
         this.#turnEnded(agent, {
@@ -694,15 +699,7 @@ export class AgentControl {
     const run = thread.runItems
       ? thread.runItems(items)
       : thread.run(items.map((i) => ({ type: "input_text", text: agentMessageText(i) })));
-    run.then(
-      (result) => this.#turnEnded(agent, result),
-      (err) =>
-        this.#turnEnded(agent, {
-          status: "failed",
-          lastMessage: null,
-          error: err instanceof Error ? err.message : String(err),
-        }),
-    );
+    this.#whenTurnEnds(agent, run);
   }
 
   #taskTurnEnded(agent: Agent, result: ChildTurnResult): void {
