@@ -62,7 +62,7 @@ async function main() {
   const server = startFakeResponses({ turns });
   await Deno.writeTextFile(
     join(home, "config.toml"),
-    `model = "gpt-5.5"\nmodel_provider = "fake"\n[model_providers.fake]\nbase_url = "${server.url}"\n` +
+    `model = "gpt-5.5"\nmodel_provider = "fake"\n[model_providers.fake]\nname = "fake"\nbase_url = "${server.url}"\n` +
       `env_key = "FAKE_API_KEY"\nwire_api = "responses"\n`,
   );
   const env = {
