@@ -17,7 +17,7 @@ import { createParser } from "npm:eventsource-parser@^4.1.3";
 import type { AnyItem } from "../protocol/items.ts";
 import { emptyUsage, type Usage } from "../protocol/events.ts";
 import type { ProviderInfo } from "../config/providers.ts";
-import { serializeBody } from "./body.ts";
+import { encodeBody } from "./body.ts";
 import { backoffMs, errorForStatus, ModelError, TurnAbortedError } from "./errors.ts";
 
 /** A prepared request: body and headers in wire order. */
@@ -128,11 +128,11 @@ export class ResponsesClient {
     handlers: StreamHandlers = {},
     signal?: AbortSignal,
   ): Promise<ModelResponse> {
-    const bodyText = serializeBody(req.body);
+    const bodyBytes = encodeBody(req.body);
     const maxStream = this.provider.streamMaxRetries;
     for (let streamAttempt = 0;; streamAttempt++) {
       try {
-        return await this.#attempt(req.headers, bodyText, handlers, signal);
+        return await this.#attempt(req.headers, bodyBytes, handlers, signal);
       } catch (err) {
         if (signal?.aborted || err instanceof TurnAbortedError) throw new TurnAbortedError();
         const e = err instanceof ModelError ? err : new ModelError(String(err), "stream");
@@ -147,7 +147,7 @@ export class ResponsesClient {
   /** One stream-layer attempt: the request layer (silent retries) then the stream. */
   async #attempt(
     headers: [string, string][],
-    bodyText: string,
+    body: Uint8Array<ArrayBuffer>,
     handlers: StreamHandlers,
     signal?: AbortSignal,
   ): Promise<ModelResponse> {
@@ -159,7 +159,7 @@ export class ResponsesClient {
         res = await this.#fetch(this.responsesUrl(), {
           method: "POST",
           headers,
-          body: bodyText,
+          body,
           signal,
         });
         if (res.ok) break;
