@@ -80,6 +80,17 @@ export interface ChildSpec {
   reasoningEffort?: string;
   /** Collaboration v2: the agent's task path (`/root/<name>`), its `agent_name` on the wire. */
   agentPath?: string;
+  /** The agent's nickname (written to its rollout's `session_meta`). */
+  nickname?: string;
+}
+
+/** A closed sub-agent read back from storage (a previous process), for `resume_agent`. */
+export interface RestoredAgent {
+  parentThreadId: string;
+  depth: number;
+  nickname: string | null;
+  /** Its history as last sent. */
+  history: AnyItem[];
 }
 
 /** Builds a child thread. */
@@ -109,6 +120,11 @@ export interface AgentControlOptions {
   random?: () => number;
   /** Collaboration v2: agents that may exist at once, the root included (default 4). */
   collabSlots?: number;
+  /**
+   * Reads a sub-agent of an earlier process back (`null`: unknown id), so `resume_agent` can
+   * reopen it after the root thread was resumed.
+   */
+  restore?(id: string): Promise<RestoredAgent | null>;
 }
 
 /** Upstream's number of collaboration v2 agents that may exist at once, the root included. */
@@ -529,6 +545,7 @@ export class AgentControl {
         historyInitialization: req.forkContext ? "warm_fork" : "new",
         model: req.model,
         reasoningEffort: req.reasoningEffort,
+        nickname,
       },
       caller.threadId,
       nickname,
@@ -627,7 +644,7 @@ export class AgentControl {
     const open = this.#live.get(id);
     if (open) return { status: open.status };
     const old = this.#closed.get(id);
-    if (!old) throw notFound(id);
+    if (!old) return await this.#restore(caller, id);
     this.#checkCapacity(old.depth);
     this.#closed.delete(id);
     old.lineage.parentTurnId = caller.turnId;
@@ -639,9 +656,41 @@ export class AgentControl {
         lineage: old.lineage,
         history: [...old.thread.history],
         historyInitialization: "resumed",
+        nickname: old.nickname,
       },
       old.parentId,
       old.nickname,
+    );
+    this.#emitChange();
+    return { status: agent.status };
+  }
+
+  /** Reopens a sub-agent stored by an earlier process (its parent must be in this tree). */
+  async #restore(caller: Caller, id: string): Promise<{ status: AgentStatus }> {
+    const stored = await this.#opts.restore?.(id).catch(() => null);
+    const parent = stored ? this.#members.get(stored.parentThreadId) : undefined;
+    if (!stored || !parent) throw notFound(id);
+    this.#checkCapacity(stored.depth);
+    const lineage: SubagentLineage = {
+      sessionId: parent.lineage?.sessionId ?? stored.parentThreadId,
+      parentThreadId: stored.parentThreadId,
+      parentTurnId: caller.turnId,
+      rootTurnId: parent.lineage?.rootTurnId ?? caller.turnId,
+      kind: "thread_spawn",
+    };
+    const nickname = stored.nickname ?? this.#pickName();
+    const agent = await this.#adopt(
+      {
+        agentId: id,
+        depth: stored.depth,
+        canSpawn: this.canSpawnAt(stored.depth),
+        lineage,
+        history: stored.history,
+        historyInitialization: "resumed",
+        nickname,
+      },
+      stored.parentThreadId,
+      nickname,
     );
     this.#emitChange();
     return { status: agent.status };
@@ -776,6 +825,7 @@ export class AgentControl {
         model: fork ? undefined : req.model,
         reasoningEffort: fork ? undefined : req.reasoningEffort,
         agentPath: path,
+        nickname: this.#pickName(),
       },
       caller.threadId,
       req.taskName,

@@ -6,7 +6,10 @@
  * Sub-agents: when `agents.max_depth` allows, the root thread gets an {@linkcode AgentControl}
  * whose factory (here) builds each sub-agent as its own {@linkcode Thread}: own history, own
  * exec sessions and tools, the same config, sandbox policy and model client. Sub-agent requests
- * carry `x-openai-subagent: collab_spawn` and their lineage (parent thread and turn).
+ * carry `x-openai-subagent: collab_spawn` and their lineage (parent thread and turn). With
+ * `subagents` (a persisted root, see `lib/session/subagent.ts`) each sub-agent thread is
+ * recorded to a rollout of its own, and `resume_agent` can reopen a sub-agent stored by an
+ * earlier process.
  *
  * @module
  */
@@ -19,6 +22,7 @@ import type { SubagentLineage } from "../model/request.ts";
 import { userAgent } from "../model/user_agent.ts";
 import { makePolicy, type SandboxPolicy } from "../sandbox/policy.ts";
 import type { AnyItem } from "../protocol/items.ts";
+import type { SubagentRecording, SubagentStore } from "../session/subagent.ts";
 import { uuidv7 } from "../protocol/ids.ts";
 import type { Tool, UserInterface } from "../../tools/tool.ts";
 import type { ToolRegistry } from "../../tools/registry.ts";
@@ -64,6 +68,8 @@ export interface OpenThreadOptions {
   compact?: ThreadOptions["compact"];
   /** Passed to the thread (kept across resume and fork, see `ThreadOptions`). */
   contextWindowId?: string;
+  /** Records each sub-agent thread to its own rollout (persisted roots only). */
+  subagents?: SubagentStore;
   fetch?: typeof fetch;
 }
 
@@ -106,6 +112,7 @@ interface ThreadPlan {
   lineage?: SubagentLineage;
   /** Collaboration v2 agents: the task path (`agent_name` on the wire). */
   agentPath?: string;
+  nickname?: string;
   root: boolean;
 }
 
@@ -171,7 +178,29 @@ async function makeThread(tree: TreeShared, plan: ThreadPlan): Promise<Thread> {
   ) {
     history = [...history, removedNamespacesItem()];
   }
-  const onHistoryItem = plan.root ? opts.onHistoryItem : undefined;
+  // A sub-agent gets its own context window id and, when the tree is persisted, its own rollout.
+  const contextWindowId = plan.root ? opts.contextWindowId : uuidv7();
+  let recording: SubagentRecording | null = null;
+  if (!plan.root && plan.lineage && opts.subagents && plan.threadId) {
+    recording = await opts.subagents.record({
+      threadId: plan.threadId,
+      rootThreadId: plan.lineage.sessionId,
+      parentThreadId: plan.lineage.parentThreadId,
+      depth: plan.depth,
+      agentPath: plan.agentPath,
+      nickname: plan.nickname,
+      model: plan.model,
+      reasoningEffort: plan.reasoningEffort,
+      contextWindowId: contextWindowId!,
+      historyInitialization: plan.historyInitialization === "resumed"
+        ? "resumed"
+        : history
+        ? "warm_fork"
+        : "new",
+      history,
+    });
+  }
+  const onHistoryItem = plan.root ? opts.onHistoryItem : recording?.onHistoryItem;
   const context = {
     baseInstructions: config.baseInstructions,
     developerInstructions: config.developerInstructions,
@@ -237,9 +266,21 @@ async function makeThread(tree: TreeShared, plan: ThreadPlan): Promise<Thread> {
       await outerBeforeSample?.(h, signal);
     },
     compact: plan.root ? opts.compact : undefined,
-    contextWindowId: plan.root ? opts.contextWindowId : undefined,
+    contextWindowId,
     onShutdown: shutdown,
+  }).catch(async (err) => {
+    await recording?.close();
+    throw err;
   });
+  if (recording) {
+    const rec = recording;
+    const detach = rec.attach(thread);
+    // Last hook: the thread's final records are written before the file is closed.
+    shutdown.push(async () => {
+      detach();
+      await rec.close();
+    });
+  }
   if (control) CONTROLS.set(thread, control);
   control?.attach(thread.id, {
     depth: plan.depth,
@@ -272,9 +313,11 @@ export async function openThread(opts: OpenThreadOptions): Promise<Thread> {
   };
   const { maxThreads, maxDepth } = config.agents;
   if (!opts.tools && maxDepth >= 1 && maxThreads >= 1) {
+    const store = opts.subagents;
     tree.control = new AgentControl({
       maxThreads,
       maxDepth,
+      restore: store ? (id) => store.load(id) : undefined,
       factory: (spec: ChildSpec) => {
         // The probe runs while the child's context is built; children spawned together share it.
         const now = performance.now();
@@ -291,6 +334,7 @@ export async function openThread(opts: OpenThreadOptions): Promise<Thread> {
           historyInitialization: spec.historyInitialization,
           lineage: spec.lineage,
           agentPath: spec.agentPath,
+          nickname: spec.nickname,
           root: false,
         });
       },

@@ -26,6 +26,7 @@ import { baseInstructionsItem, type LoadedSession, loadThreadHistory } from "../
 import { rolloutPath } from "../session/paths.ts";
 import { isoTimestamp, type SessionMeta } from "../session/records.ts";
 import { SessionRecorder } from "../session/recorder.ts";
+import { SubagentRollouts } from "../session/subagent.ts";
 import { RolloutWriter } from "../session/writer.ts";
 import { VERSION } from "../version.ts";
 import type { CliIo } from "./io.ts";
@@ -112,6 +113,7 @@ export async function openSessionThread(opts: OpenSessionOptions): Promise<Opene
   });
 
   let recorder: SessionRecorder | null = null;
+  let subagents: SubagentRollouts | undefined;
   let createdPath: string | undefined;
   if (config.persistHistory && !opts.ephemeral) {
     const originator = config.env.CODEX_INTERNAL_ORIGINATOR_OVERRIDE?.trim() || opts.originator;
@@ -137,6 +139,24 @@ export async function openSessionThread(opts: OpenSessionOptions): Promise<Opene
       collaborationMode: thread?.collaborationMode ?? "default",
     });
     const common = { turnSettings: settings, contextWindow, now };
+    // Each sub-agent thread gets a rollout of its own (ephemeral roots record none).
+    subagents = new SubagentRollouts({
+      codexHome: config.codexHome,
+      cwd: opts.cwd,
+      originator,
+      cliVersion: VERSION,
+      modelProvider: config.provider.id,
+      turnSettings: (child) => ({
+        ...settings(),
+        model: child.model,
+        effort: child.reasoningEffort ?? modelInfo(child.model).defaultReasoningEffort ??
+          undefined,
+        collaborationMode: "default",
+      }),
+      contextWindow: (child) => config.modelContextWindow ?? modelInfo(child.model).contextWindow,
+      onWarning: warn,
+      now,
+    });
     if (target.mode === "resume") {
       const writer = await RolloutWriter.open(loaded!.path, { mode: "append", onError: warn });
       recorder = new SessionRecorder({ ...common, writer, totalUsage: loaded!.totalUsage });
@@ -170,6 +190,7 @@ export async function openSessionThread(opts: OpenSessionOptions): Promise<Opene
         ? "resumed"
         : "forked",
       contextWindowId,
+      subagents,
       onHistoryItem,
       beforeSample: compactor.beforeSample,
       compact: compactor.compact,

@@ -73,8 +73,9 @@ export async function findSessionById(codexHome: string, id: string): Promise<st
 /** What the head of a rollout tells a picker. */
 async function readHead(
   path: string,
-): Promise<{ cwd: string; firstPrompt: string; name?: string } | null> {
+): Promise<{ cwd: string; firstPrompt: string; name?: string; subagent: boolean } | null> {
   let cwd: string | undefined;
+  let subagent = false;
   let firstPrompt = "";
   let name: string | undefined;
   let records = 0;
@@ -83,7 +84,11 @@ async function readHead(
       records++;
       const p = rec.payload;
       if (rec.type === "session_meta" && cwd === undefined) {
-        cwd = parseSessionMeta(p)?.cwd ?? "";
+        const meta = parseSessionMeta(p);
+        cwd = meta?.cwd ?? "";
+        subagent = meta?.subagent !== undefined;
+        // A sub-agent's thread is listed through its root, never on its own.
+        if (subagent) return false;
         if (typeof p.thread_name === "string") name = p.thread_name;
       } else if (rec.type === "event_msg") {
         if (p.type === "user_message" && typeof p.message === "string" && !firstPrompt) {
@@ -104,7 +109,7 @@ async function readHead(
   } catch {
     return null;
   }
-  return cwd === undefined ? null : { cwd, firstPrompt, name };
+  return cwd === undefined ? null : { cwd, firstPrompt, name, subagent };
 }
 
 function titleOf(firstPrompt: string, name?: string): string {
@@ -140,7 +145,7 @@ export async function listSessions(opts: ListSessionsOptions): Promise<SessionSu
   for (const f of stamped) {
     if (out.length >= limit) break;
     const head = await readHead(f.path);
-    if (!head) continue;
+    if (!head || head.subagent) continue;
     if (want !== undefined && (!head.cwd || resolve(head.cwd) !== want)) continue;
     out.push({
       id: f.id,

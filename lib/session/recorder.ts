@@ -88,6 +88,11 @@ export class SessionRecorder {
     }
   }
 
+  /** The thread's usage so far (stored total plus what this recorder saw). */
+  get totalUsage(): Usage {
+    return { ...this.#total };
+  }
+
   /** The rollout file. */
   get path(): string {
     return this.writer.path;

@@ -50,6 +50,29 @@ export interface SessionMeta {
   contextWindowId?: string;
   forkedFromId?: string;
   git?: { commit_hash?: string; branch?: string };
+  /** Sub-agent threads: where the thread sits in its tree (see {@linkcode SubagentSource}). */
+  subagent?: SubagentSource;
+}
+
+/**
+ * A sub-agent thread's place in its tree, as upstream writes it in `session_meta`:
+ * `session_id` is the root thread's id, `parent_thread_id` the spawning thread's, `source` is
+ * `{"subagent": {"thread_spawn": {parent_thread_id, depth, agent_path, agent_nickname,
+ * agent_role}}}`, `thread_source` is `subagent`, followed by `agent_nickname`, `agent_path` (v2
+ * only) and, after the base instructions, `multi_agent_version`.
+ */
+export interface SubagentSource {
+  /** The root thread's id (`session_id`). */
+  sessionId: string;
+  parentThreadId: string;
+  /** 1 for a child of the root. */
+  depth: number;
+  /** Collaboration v2 task path (`/root/<name>`); `null` for v1 agents. */
+  agentPath: string | null;
+  agentNickname: string | null;
+  agentRole: string | null;
+  /** `v1` (spawn_agent with agent ids) or `v2` (task paths). */
+  multiAgentVersion: "v1" | "v2";
 }
 
 /** ISO-8601 with milliseconds, as upstream writes `timestamp`. */
@@ -68,21 +91,41 @@ export function record(
 
 /** The `session_meta` payload (upstream's key order). */
 export function sessionMetaPayload(meta: SessionMeta): Record<string, unknown> {
-  const p: Record<string, unknown> = { session_id: meta.id, id: meta.id };
+  const sub = meta.subagent;
+  const p: Record<string, unknown> = { session_id: sub?.sessionId ?? meta.id, id: meta.id };
+  if (sub) p.parent_thread_id = sub.parentThreadId;
   if (meta.forkedFromId) p.forked_from_id = meta.forkedFromId;
   p.timestamp = meta.timestamp;
   p.cwd = meta.cwd;
   p.runtime_workspace_roots = [meta.cwd];
   p.originator = meta.originator;
   p.cli_version = meta.cliVersion;
-  p.source = meta.source;
-  p.thread_source = "user";
+  if (sub) {
+    p.source = {
+      subagent: {
+        thread_spawn: {
+          parent_thread_id: sub.parentThreadId,
+          depth: sub.depth,
+          agent_path: sub.agentPath,
+          agent_nickname: sub.agentNickname,
+          agent_role: sub.agentRole,
+        },
+      },
+    };
+    p.thread_source = "subagent";
+    if (sub.agentNickname !== null) p.agent_nickname = sub.agentNickname;
+    if (sub.agentPath !== null) p.agent_path = sub.agentPath;
+  } else {
+    p.source = meta.source;
+    p.thread_source = "user";
+  }
   p.model_provider = meta.modelProvider;
   if (meta.baseInstructions) {
     const b: Record<string, unknown> = { text: meta.baseInstructions.text };
     if (meta.baseInstructions.id) b.id = meta.baseInstructions.id;
     p.base_instructions = b;
   }
+  if (sub) p.multi_agent_version = sub.multiAgentVersion;
   if (meta.contextWindowId) p.context_window = { window_id: meta.contextWindowId };
   if (meta.git && (meta.git.commit_hash || meta.git.branch)) p.git = meta.git;
   return p;
@@ -102,6 +145,11 @@ export function parseSessionMeta(p: Record<string, unknown>): SessionMeta | null
     source: typeof p.source === "string" ? p.source : "unknown",
     modelProvider: str(p.model_provider),
   };
+  const sub = parseSubagentSource(p);
+  if (sub) {
+    meta.source = "subagent";
+    meta.subagent = sub;
+  }
   const base = p.base_instructions as { text?: unknown; id?: unknown } | string | undefined;
   if (typeof base === "string") meta.baseInstructions = { text: base };
   else if (base && typeof base.text === "string") {
@@ -114,6 +162,32 @@ export function parseSessionMeta(p: Record<string, unknown>): SessionMeta | null
   const git = p.git as SessionMeta["git"];
   if (git && typeof git === "object") meta.git = git;
   return meta;
+}
+
+/** The sub-agent fields of a `session_meta` payload, or `null` for other threads. */
+export function parseSubagentSource(p: Record<string, unknown>): SubagentSource | null {
+  const source = p.source as { subagent?: { thread_spawn?: Record<string, unknown> } } | unknown;
+  const spawn = source && typeof source === "object"
+    ? (source as { subagent?: { thread_spawn?: Record<string, unknown> } }).subagent?.thread_spawn
+    : undefined;
+  if (!spawn || typeof spawn !== "object") return null;
+  const strOrNull = (v: unknown) => (typeof v === "string" ? v : null);
+  const parent = strOrNull(spawn.parent_thread_id) ?? strOrNull(p.parent_thread_id) ?? "";
+  const agentPath = strOrNull(spawn.agent_path) ?? strOrNull(p.agent_path);
+  const version = p.multi_agent_version === "v2" || p.multi_agent_version === "v1"
+    ? p.multi_agent_version
+    : agentPath !== null
+    ? "v2"
+    : "v1";
+  return {
+    sessionId: strOrNull(p.session_id) ?? parent,
+    parentThreadId: parent,
+    depth: typeof spawn.depth === "number" ? spawn.depth : 1,
+    agentPath,
+    agentNickname: strOrNull(spawn.agent_nickname) ?? strOrNull(p.agent_nickname),
+    agentRole: strOrNull(spawn.agent_role),
+    multiAgentVersion: version,
+  };
 }
 
 /** Settings of a turn, written before its items (upstream's `turn_context`). */
