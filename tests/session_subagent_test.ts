@@ -181,6 +181,11 @@ Deno.test("sub-agent rollouts (v1): own file and meta, exec resume keeps the roo
       (rootMeta.context_window as Item).window_id,
     );
     assert.equal(rootMeta.thread_source, "user");
+    // As upstream, the child's turn_context names the root's turn at the top of the chain.
+    const rootTurn = payloads(await records(rootFile), "event_msg", "task_started")[0].turn_id;
+    const childContext = payloads(child, "turn_context")[0];
+    assert.equal(childContext.root_turn_id, rootTurn);
+    assert.notEqual(childContext.turn_id, rootTurn);
 
     // The child's items: its task, its answer, one whole turn.
     assert.deepEqual(messageTexts(child, "user").slice(-1), ["Say hello."]);

@@ -192,6 +192,7 @@ async function makeThread(tree: TreeShared, plan: ThreadPlan): Promise<Thread> {
       model: plan.model,
       reasoningEffort: plan.reasoningEffort,
       contextWindowId: contextWindowId!,
+      rootTurnId: plan.lineage.rootTurnId,
       historyInitialization: plan.historyInitialization === "resumed"
         ? "resumed"
         : history

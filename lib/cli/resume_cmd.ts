@@ -152,6 +152,7 @@ export async function openSessionThread(opts: OpenSessionOptions): Promise<Opene
         effort: child.reasoningEffort ?? modelInfo(child.model).defaultReasoningEffort ??
           undefined,
         collaborationMode: "default",
+        rootTurnId: child.rootTurnId,
       }),
       contextWindow: (child) => config.modelContextWindow ?? modelInfo(child.model).contextWindow,
       onWarning: warn,

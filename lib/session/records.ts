@@ -202,6 +202,8 @@ export interface TurnContextInfo {
   effort?: string;
   summary?: string;
   collaborationMode?: string;
+  /** The root thread's turn at the top of the chain (sub-agents); default: `turnId`. */
+  rootTurnId?: string;
 }
 
 /** The `turn_context` payload. */
@@ -213,7 +215,7 @@ export function turnContextPayload(t: TurnContextInfo): Record<string, unknown> 
   }
   const p: Record<string, unknown> = {
     turn_id: t.turnId,
-    root_turn_id: t.turnId,
+    root_turn_id: t.rootTurnId ?? t.turnId,
     cwd: t.cwd,
     approval_policy: t.approvalPolicy,
     model: t.model,

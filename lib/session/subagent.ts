@@ -41,6 +41,8 @@ export interface SubagentThreadInfo {
   model: string;
   reasoningEffort?: string;
   contextWindowId: string;
+  /** The root's turn that (last) started this agent's chain (`turn_context.root_turn_id`). */
+  rootTurnId?: string;
   /** `new`: fresh context; `warm_fork`: starts from `history`; `resumed`: reopened. */
   historyInitialization: "new" | "warm_fork" | "resumed";
   /** The history the thread starts from (forks and resumes). */
