@@ -3,13 +3,14 @@
  * server on 127.0.0.1): a root spawns a sub-agent that runs one turn; the child gets a rollout of
  * its own with upstream 0.169.0's sub-agent `session_meta`; `exec resume` still picks the root;
  * a resumed root reopens the child with `resume_agent` (read back from its rollout) and the
- * child's new turn is appended to the same file; `--ephemeral` writes nothing.
+ * child's new turn is appended to the same file; `--ephemeral` writes nothing; a process killed
+ * while the child's turn runs leaves the child's items so far on disk.
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import type { ScriptTurn } from "./fakes/responses_server.ts";
 import { functionOutputs, lastUserText, startRouter } from "./agents_fake_router.ts";
-import { cleanup, jsonl, makeHome, makeWorkspace, runProgram, testEnv } from "./helpers.ts";
+import { cleanup, jsonl, makeHome, makeWorkspace, ROOT, runProgram, testEnv } from "./helpers.ts";
 
 type Item = Record<string, unknown>;
 
@@ -279,6 +280,53 @@ Deno.test("sub-agent rollouts (v2): a task agent's meta names its path; --epheme
     // The root's rollout holds the worker's final answer, not the worker's items.
     const root = await records(files.find((f) => f.endsWith(`-${rootId}.jsonl`))!);
     assert.ok(!messageTexts(root, "assistant").includes("hello from worker"));
+  } finally {
+    await router.close();
+    await cleanup(ws, home);
+  }
+});
+
+Deno.test("sub-agent rollouts: killing the process mid-turn leaves the child's items on disk", async () => {
+  const router = startRouter(({ headers, input }) => {
+    if (headers["x-openai-subagent"]) {
+      // Held until the router closes: the process is killed while the child's turn runs.
+      return { route: "child", turn: { ...say("too late"), delay_ms: 600_000 } };
+    }
+    const spawn = outputOf(input, "c_spawn");
+    if (!spawn) {
+      return { route: "spawn", turn: call(NS, "spawn_agent", "c_spawn", { message: "Hold on." }) };
+    }
+    const id = (JSON.parse(spawn) as { agent_id: string }).agent_id;
+    return { route: "wait", turn: call(NS, "wait_agent", "c_wait", { targets: [id] }) };
+  });
+  const ws = await makeWorkspace({ "AGENTS.md": "# ws\n" });
+  const home = await makeHome(router.url);
+  try {
+    const proc = new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", "--quiet", join(ROOT, "main.ts"), "exec", "--json", "go"],
+      cwd: ws,
+      env: testEnv(home),
+      clearEnv: true,
+      stdin: "null",
+      stdout: "null",
+      stderr: "null",
+    }).spawn();
+    // Wait (bounded) until the child's request reached the server, then kill the process.
+    for (let i = 0; i < 3000 && !router.requests.some((r) => r.route === "child"); i++) {
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    proc.kill("SIGKILL");
+    await proc.status;
+    assert.ok(router.requests.some((r) => r.route === "child"), "the child never sent a request");
+
+    const files = await rollouts(home);
+    assert.equal(files.length, 2, files.join("\n"));
+    const childRecs = await Promise.all(files.map(records));
+    const child = childRecs.find((recs) => (recs[0].payload as Item).thread_source === "subagent");
+    assert.ok(child, "no sub-agent rollout");
+    assert.deepEqual(messageTexts(child, "user").slice(-1), ["Hold on."]);
+    assert.equal(payloads(child, "event_msg", "task_started").length, 1);
+    assert.equal(payloads(child, "event_msg", "task_complete").length, 0);
   } finally {
     await router.close();
     await cleanup(ws, home);
