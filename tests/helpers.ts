@@ -209,3 +209,17 @@ export function seededRandom(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
+
+/** Every rollout file under `home`'s `sessions` folder, sorted. */
+export async function rolloutFiles(home: string): Promise<string[]> {
+  const out: string[] = [];
+  const walk = async (dir: string) => {
+    for await (const e of Deno.readDir(dir)) {
+      const p = join(dir, e.name);
+      if (e.isDirectory) await walk(p);
+      else if (e.name.endsWith(".jsonl")) out.push(p);
+    }
+  };
+  await walk(join(home, "sessions")).catch(() => {});
+  return out.sort();
+}

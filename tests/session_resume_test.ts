@@ -7,6 +7,7 @@ import {
   jsonl,
   makeHome,
   makeWorkspace,
+  rolloutFiles as rollouts,
   ROOT,
   runProgram,
   testEnv,
@@ -35,20 +36,6 @@ function inputOf(req: RecordedRequest): Item[] {
 
 function meta(req: RecordedRequest): Record<string, unknown> {
   return JSON.parse(req.headers["x-codex-turn-metadata"]);
-}
-
-/** Every rollout file under `home`. */
-async function rollouts(home: string): Promise<string[]> {
-  const out: string[] = [];
-  const walk = async (dir: string) => {
-    for await (const e of Deno.readDir(dir)) {
-      const p = join(dir, e.name);
-      if (e.isDirectory) await walk(p);
-      else if (e.name.endsWith(".jsonl")) out.push(p);
-    }
-  };
-  await walk(join(home, "sessions")).catch(() => {});
-  return out.sort();
 }
 
 async function records(path: string): Promise<Item[]> {

@@ -10,7 +10,16 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import type { ScriptTurn } from "./fakes/responses_server.ts";
 import { functionOutputs, lastUserText, startRouter } from "./agents_fake_router.ts";
-import { cleanup, jsonl, makeHome, makeWorkspace, ROOT, runProgram, testEnv } from "./helpers.ts";
+import {
+  cleanup,
+  jsonl,
+  makeHome,
+  makeWorkspace,
+  rolloutFiles as rollouts,
+  ROOT,
+  runProgram,
+  testEnv,
+} from "./helpers.ts";
 
 type Item = Record<string, unknown>;
 
@@ -36,20 +45,6 @@ const say = (text: string): ScriptTurn => ({ output: [{ type: "message", text }]
 function outputOf(input: Item[], callId: string): string | undefined {
   const item = input.find((i) => i.type === "function_call_output" && i.call_id === callId);
   return item?.output as string | undefined;
-}
-
-/** Every rollout file under `home`. */
-async function rollouts(home: string): Promise<string[]> {
-  const out: string[] = [];
-  const walk = async (dir: string) => {
-    for await (const e of Deno.readDir(dir)) {
-      const p = join(dir, e.name);
-      if (e.isDirectory) await walk(p);
-      else if (e.name.endsWith(".jsonl")) out.push(p);
-    }
-  };
-  await walk(join(home, "sessions")).catch(() => {});
-  return out.sort();
 }
 
 async function records(path: string): Promise<Item[]> {

@@ -9,7 +9,16 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { type RecordedRequest, startFakeResponses } from "./fakes/responses_server.ts";
-import { cleanup, jsonl, makeHome, makeWorkspace, ROOT, runProgram, testEnv } from "./helpers.ts";
+import {
+  cleanup,
+  jsonl,
+  makeHome,
+  makeWorkspace,
+  rolloutFiles as rollouts,
+  ROOT,
+  runProgram,
+  testEnv,
+} from "./helpers.ts";
 
 const TOOLS = join(ROOT, ".tools", "sessions");
 const CODEX_DIR = join(TOOLS, "codex");
@@ -90,20 +99,6 @@ async function runUpstream(args: string[], cwd: string, env: Record<string, stri
     stdout: new TextDecoder().decode(out.stdout),
     stderr: new TextDecoder().decode(out.stderr),
   };
-}
-
-/** Every rollout file under `home`. */
-async function rollouts(home: string): Promise<string[]> {
-  const out: string[] = [];
-  const walk = async (dir: string) => {
-    for await (const e of Deno.readDir(dir)) {
-      const p = join(dir, e.name);
-      if (e.isDirectory) await walk(p);
-      else if (e.name.endsWith(".jsonl")) out.push(p);
-    }
-  };
-  await walk(join(home, "sessions"));
-  return out;
 }
 
 /** Upstream's input: its own base message (our text), then exactly our stored items. */
