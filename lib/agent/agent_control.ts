@@ -96,6 +96,25 @@ export interface RestoredAgent {
 /** Builds a child thread. */
 export type ChildThreadFactory = (spec: ChildSpec) => Promise<ChildThread>;
 
+/**
+ * The lineage of a child spawned (or reopened) by `parentThreadId` during `turnId`: the session
+ * and root turn are the parent's own when it is a sub-agent itself, else the parent's thread and
+ * this turn.
+ */
+function childLineage(
+  parent: SubagentLineage | undefined,
+  parentThreadId: string,
+  turnId: string,
+): SubagentLineage {
+  return {
+    sessionId: parent?.sessionId ?? parentThreadId,
+    parentThreadId,
+    parentTurnId: turnId,
+    rootTurnId: parent?.rootTurnId ?? turnId,
+    kind: "thread_spawn",
+  };
+}
+
 /** An error whose message goes to the model verbatim. */
 export class AgentControlError extends Error {
   constructor(message: string) {
@@ -527,13 +546,7 @@ export class AgentControl {
     const depth = parent.depth + 1;
     this.#checkCapacity(depth);
     const agentId = uuidv7();
-    const lineage: SubagentLineage = {
-      sessionId: parent.lineage?.sessionId ?? caller.threadId,
-      parentThreadId: caller.threadId,
-      parentTurnId: caller.turnId,
-      rootTurnId: parent.lineage?.rootTurnId ?? caller.turnId,
-      kind: "thread_spawn",
-    };
+    const lineage = childLineage(parent.lineage, caller.threadId, caller.turnId);
     const nickname = this.#pickName();
     const agent = await this.#adopt(
       {
@@ -671,13 +684,7 @@ export class AgentControl {
     const parent = stored ? this.#members.get(stored.parentThreadId) : undefined;
     if (!stored || !parent) throw notFound(id);
     this.#checkCapacity(stored.depth);
-    const lineage: SubagentLineage = {
-      sessionId: parent.lineage?.sessionId ?? stored.parentThreadId,
-      parentThreadId: stored.parentThreadId,
-      parentTurnId: caller.turnId,
-      rootTurnId: parent.lineage?.rootTurnId ?? caller.turnId,
-      kind: "thread_spawn",
-    };
+    const lineage = childLineage(parent.lineage, stored.parentThreadId, caller.turnId);
     const nickname = stored.nickname ?? this.#pickName();
     const agent = await this.#adopt(
       {
@@ -805,13 +812,7 @@ export class AgentControl {
     }
     const parent = this.#member(caller.threadId);
     const agentId = uuidv7();
-    const lineage: SubagentLineage = {
-      sessionId: parent.lineage?.sessionId ?? caller.threadId,
-      parentThreadId: caller.threadId,
-      parentTurnId: caller.turnId,
-      rootTurnId: parent.lineage?.rootTurnId ?? caller.turnId,
-      kind: "thread_spawn",
-    };
+    const lineage = childLineage(parent.lineage, caller.threadId, caller.turnId);
     const fork = forkTurns === "all";
     const depth = parent.depth + 1;
     const agent = await this.#adopt(
