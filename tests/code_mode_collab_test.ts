@@ -8,17 +8,10 @@
  * `thread.ts` (see docs/code-mode.md); until then they are ignored.
  */
 import assert from "node:assert/strict";
-import { join } from "node:path";
 import { createThread, loadConfig } from "../mod.ts";
-import { Thread } from "../lib/agent/thread.ts";
 import type { ScriptTurn } from "./fakes/responses_server.ts";
 import { type RoutedRequest, startRouter } from "./agents_fake_router.ts";
-import { cleanup, makeHome, makeWorkspace, ROOT } from "./helpers.ts";
-
-/** The code-mode surface and agent-message turns are wired into threads. */
-const WIRED =
-  Deno.readTextFileSync(join(ROOT, "lib/agent/setup.ts")).includes("codeModeSurface(") &&
-  "runItems" in Thread.prototype;
+import { cleanup, makeHome, makeWorkspace } from "./helpers.ts";
 
 function call(namespace: string, name: string, callId: string, args: unknown): ScriptTurn {
   return {
@@ -78,7 +71,6 @@ async function withRoot(
 
 Deno.test({
   name: "collaboration: spawn_agent, wait_agent and the worker's final answer as an agent_message",
-  ignore: !WIRED,
   fn: async () => {
     const router = startRouter(({ headers, input }) => {
       if (headers["x-openai-subagent"]) {
@@ -173,7 +165,6 @@ Deno.test({
 
 Deno.test({
   name: "collaboration: a full fork hands the root's history to the child, then our fork messages",
-  ignore: !WIRED,
   fn: async () => {
     const router = startRouter(({ headers, input }) => {
       if (headers["x-openai-subagent"]) return { route: "child", turn: say("forked result") };

@@ -9,19 +9,15 @@
  * docs/code-mode.md); until then they are ignored.
  */
 import assert from "node:assert/strict";
-import { join } from "node:path";
 import { startFakeResponses } from "./fakes/responses_server.ts";
 import {
   cleanup,
   makeHome,
   makeWorkspace,
-  ROOT,
   runProgram,
   testEnv,
   withoutDescriptions,
 } from "./helpers.ts";
-
-const WIRED = Deno.readTextFileSync(join(ROOT, "lib/agent/setup.ts")).includes("codeModeSurface(");
 
 const FIXTURE = JSON.parse(
   Deno.readTextFileSync(new URL("./fixtures/codemode_additional_tools.json", import.meta.url)),
@@ -52,7 +48,6 @@ function texts(item: Item): string[] {
 
 Deno.test({
   name: "code mode exec: the first request matches upstream's; clock and async questions answer",
-  ignore: !WIRED,
   fn: async () => {
     const script = "text(JSON.stringify(await tools.clock__curr_time({})));";
     const server = startFakeResponses({
