@@ -3,7 +3,8 @@
  * layer (~16 ms), which would cost `exec` a tenth of its start-up budget (issue #2). Read from
  * `deno info --json main.ts`: the static imports of `main.ts` with `lib/cli/exec.ts`, and with
  * `lib/cli/interactive/command.ts` plus what that command imports at start (its argument parsing
- * and the session boot).
+ * and the session boot). Nor does `exec` load a built-in tool's implementation before its first
+ * call (the tools are declared from `tools/builtin_specs.json`).
  */
 
 import assert from "node:assert/strict";
@@ -81,6 +82,18 @@ Deno.test("start-up graph: the interactive command and what it loads at start im
   ]);
   assert.ok(loaded.includes("lib/cli/resume_cmd.ts"), "the walk reached the session boot");
   assert.deepEqual(loaded.filter((s) => s.startsWith("node:")), []);
+});
+
+Deno.test("start-up graph: exec loads no tool implementation statically", () => {
+  // Built-in tools are declared from tools/builtin_specs.json and load on their first call.
+  const loaded = staticClosure(graph, ["main.ts", "lib/cli/exec.ts"]);
+  const heavy = loaded.filter((s) =>
+    /^tools\/(exec|apply_patch|agents\/(?!namespace)|code_mode|fs)\//.test(s) ||
+    /^tools\/(update_plan|request_user_input|request_permissions|view_image|goals|tool_search|read_file|list_dir|grep_files)\.ts$/
+      .test(s)
+  );
+  assert.deepEqual(heavy, []);
+  assert.ok(loaded.includes("tools/builtin.ts"), "the graph walk found the tool declarations");
 });
 
 Deno.test("start-up graph: the walk finds node: imports where there are some", () => {
